@@ -1,0 +1,4 @@
+import FactorizeCLI
+import Foundation
+
+exit(runFactorize(Array(CommandLine.arguments.dropFirst())))

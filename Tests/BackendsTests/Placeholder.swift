@@ -1,0 +1,6 @@
+import Testing
+@testable import Backends
+
+@Test func backendsModuleLoads() {
+    #expect(Bool(true))
+}

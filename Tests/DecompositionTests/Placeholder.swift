@@ -1,0 +1,6 @@
+import Testing
+@testable import Decomposition
+
+@Test func decompositionModuleLoads() {
+    #expect(Bool(true))
+}

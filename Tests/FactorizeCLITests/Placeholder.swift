@@ -1,0 +1,6 @@
+import Testing
+@testable import FactorizeCLI
+
+@Test func factorizeCLIModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Graph
+
+@Test func graphModuleLoads() {
+    #expect(Bool(true))
+}

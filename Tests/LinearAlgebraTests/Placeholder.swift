@@ -1,0 +1,6 @@
+import Testing
+@testable import LinearAlgebra
+
+@Test func linearAlgebraModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ONNX
+
+@Test func oNNXModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Runtime
+
+@Test func runtimeModuleLoads() {
+    #expect(Bool(true))
+}
