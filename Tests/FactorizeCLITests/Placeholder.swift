@@ -1,6 +1,0 @@
-import Testing
-@testable import FactorizeCLI
-
-@Test func factorizeCLIModuleLoads() {
-    #expect(Bool(true))
-}
