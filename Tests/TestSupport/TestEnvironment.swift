@@ -52,22 +52,22 @@ public enum TestEnvironment {
         let process = Process()
         process.executableURL = python
         process.arguments = arguments
+        // Standard error goes to a file so that neither pipe can fill up and block the child.
+        let errorFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("factorize-python-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
         let stdout = Pipe()
-        let stderr = Pipe()
         let stdin = Pipe()
         process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         process.standardInput = stdin
         try process.run()
         if let input { stdin.fileHandleForWriting.write(input) }
         try stdin.fileHandleForWriting.close()
-        // Read both pipes before waiting so a large output cannot block the child.
-        var errorData = Data()
-        let errorReader = Thread { errorData = stderr.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errorReader.isFinished { usleep(1000) }
+        let errorData = (try? Data(contentsOf: errorFile)) ?? Data()
         guard process.terminationStatus == 0 else {
             throw PythonFailure(
                 status: process.terminationStatus,
