@@ -55,7 +55,7 @@ public enum TestEnvironment {
         // Standard error goes to a file so that neither pipe can fill up and block the child.
         let errorFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("factorize-python-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let stdout = Pipe()
         let stdin = Pipe()
