@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "factorize", targets: ["factorize"]),
         .library(name: "Factorize", targets: [
-            "LinearAlgebra", "Decomposition", "ONNX", "Graph", "Runtime",
+            "LinearAlgebra", "Decomposition", "ONNX", "Graph", "Runtime", "Factorization",
             "Training", "Datasets", "Backends", "Study", "FactorizeCLI",
         ]),
     ],
@@ -29,12 +29,17 @@ let package = Package(
         .target(name: "ONNX"),
         .target(name: "Graph", dependencies: ["ONNX", "LinearAlgebra", "Decomposition"], swiftSettings: numericFlags),
         .target(name: "Runtime", dependencies: ["Graph", "LinearAlgebra"], swiftSettings: numericFlags),
+        .target(
+            name: "Factorization", dependencies: ["Graph", "Decomposition", "LinearAlgebra", "Runtime"],
+            swiftSettings: numericFlags),
         .target(name: "Datasets", dependencies: ["CZlib", "CPNG", "CJPEG", "LinearAlgebra"], swiftSettings: numericFlags),
         .target(name: "Training", dependencies: ["Runtime", "Graph", "Datasets", "LinearAlgebra"], swiftSettings: numericFlags),
         .target(name: "Backends", dependencies: ["Runtime", "Graph", "ONNX"]),
-        .target(name: "Study", dependencies: ["Backends", "Training", "Runtime", "Graph", "Datasets", "Decomposition"]),
+        .target(
+            name: "Study",
+            dependencies: ["Backends", "Training", "Factorization", "Runtime", "Graph", "Datasets", "Decomposition"]),
         .target(name: "FactorizeCLI", dependencies: [
-            "Study", "Backends", "Training", "Runtime", "Graph", "ONNX", "Datasets", "Decomposition", "LinearAlgebra",
+            "Study", "Backends", "Training", "Factorization", "Runtime", "Graph", "ONNX", "Datasets", "Decomposition", "LinearAlgebra",
         ]),
         .executableTarget(name: "factorize", dependencies: ["FactorizeCLI"]),
 
@@ -44,6 +49,7 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["TestSupport", "ONNX"]),
         .testTarget(name: "GraphTests", dependencies: ["TestSupport", "Graph", "ONNX"]),
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport", "Runtime", "Graph", "ONNX"]),
+        .testTarget(name: "FactorizationTests", dependencies: ["TestSupport", "Factorization", "Graph", "Runtime"]),
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets"]),
         .testTarget(name: "BackendsTests", dependencies: ["TestSupport", "Backends"]),
         .testTarget(name: "FactorizeCLITests", dependencies: ["TestSupport", "FactorizeCLI"]),
