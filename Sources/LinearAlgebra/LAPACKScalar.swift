@@ -6,7 +6,7 @@ import CLinearAlgebra
 /// The static members are thin row-major wrappers that keep the BLAS and
 /// LAPACK argument order; callers pass raw buffers and leading dimensions.
 /// LAPACK routines return LAPACK's `info` unchanged.
-public protocol LAPACKScalar: BinaryFloatingPoint, Sendable, SIMDScalar {
+public protocol LAPACKScalar: BinaryFloatingPoint, Sendable {
     /// Letter of the BLAS routine family, `s` or `d`, used in error messages.
     static var blasPrefix: String { get }
     /// `C = alpha * op(A) * op(B) + beta * C`, row-major.

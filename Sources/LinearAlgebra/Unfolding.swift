@@ -152,3 +152,59 @@ public func khatriRao<Scalar: LAPACKScalar>(_ matrices: [Tensor<Scalar>]) -> Ten
     }
     return current
 }
+
+extension Tensor where Scalar: LAPACKScalar {
+    /// Computes the Gram matrix `X₍ₙ₎ · X₍ₙ₎ᵀ` of the mode-`mode` unfolding without
+    /// forming the unfolding: a sum of `syrk` updates over the blocks of the modes
+    /// before `mode`.
+    ///
+    /// - Returns: `[In, In]`, symmetric. Its eigenvalues are the squared singular
+    ///   values of the unfolding.
+    /// - Complexity: about `In · count` flops and `In²` extra memory.
+    public func unfoldingGram(mode: Int) -> Tensor {
+        precondition(mode >= 0 && mode < rank, "unfoldingGram: mode \(mode) out of range for shape \(shape)")
+        let extent = shape[mode]
+        let left = shape[..<mode].reduce(1, *)
+        let right = shape[(mode + 1)...].reduce(1, *)
+        var g = Tensor(zeros: [extent, extent])
+        if count == 0 { return g }
+        scalars.withUnsafeBufferPointer { px in
+            g.scalars.withUnsafeMutableBufferPointer { pg in
+                let x = px.baseAddress!, out = pg.baseAddress!
+                if right == 1 {
+                    // X viewed as [left, In]: G = Xᵀ X.
+                    Scalar.syrk(transpose: true, n: extent, k: left, alpha: 1, a: x, lda: extent, beta: 0, c: out, ldc: extent)
+                } else {
+                    for block in 0..<left {
+                        Scalar.syrk(
+                            transpose: false, n: extent, k: right, alpha: 1, a: x + block * extent * right, lda: right,
+                            beta: block == 0 ? 0 : 1, c: out, ldc: extent)
+                    }
+                }
+                for i in 0..<extent {
+                    for j in 0..<i { pg[i * extent + j] = pg[j * extent + i] }
+                }
+            }
+        }
+        return g
+    }
+
+    /// Computes the `count` leading left singular vectors of the mode-`mode`
+    /// unfolding from the eigendecomposition of `unfoldingGram(mode:)`, with the
+    /// unfolding's singular values (all `shape[mode]` of them, descending).
+    ///
+    /// - Parameter count: number of vectors, at most `shape[mode]`.
+    /// - Returns: `vectors [In, count]` with orthonormal columns and the spectrum.
+    /// - Throws: `LinearAlgebraError` from `?syevd` or for non-finite input.
+    public func leadingLeftSingularVectors(mode: Int, count k: Int) throws -> (vectors: Tensor, spectrum: [Scalar]) {
+        let extent = shape[mode]
+        precondition(k >= 0 && k <= extent, "leadingLeftSingularVectors: \(k) vectors from mode of \(extent)")
+        let eigen = try symmetricEigen(unfoldingGram(mode: mode))
+        let spectrum = eigen.values.reversed().map { Scalar(max($0, 0)).squareRoot() }
+        var vectors = [Scalar](repeating: 0, count: extent * k)
+        for i in 0..<extent {
+            for c in 0..<k { vectors[i * k + c] = eigen.vectors.scalars[i * extent + (extent - 1 - c)] }
+        }
+        return (Tensor(shape: [extent, k], scalars: vectors), spectrum)
+    }
+}
