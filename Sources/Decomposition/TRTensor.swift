@@ -1,0 +1,61 @@
+import LinearAlgebra
+
+/// A tensor ring `X̂(i₀, …, i_{d−1}) = trace(Z₀[i₀] · Z₁[i₁] ⋯ Z_{d−1}[i_{d−1}])`
+/// (Zhao et al. 2016).
+public struct TRTensor<Scalar: LAPACKScalar>: DecomposedTensor {
+    public var shape: [Int]
+    /// Cores `[rₖ, nₖ, rₖ₊₁]`, where the last core's trailing rank equals `r₀`.
+    public var cores: [Tensor<Scalar>]
+    /// Relative error after TR-SVD followed by one entry per TR-ALS sweep.
+    public var errorHistory: [Double]
+    /// Ranks that were clamped to fit the shape.
+    public var rankAdjustments: [RankAdjustment]
+
+    /// Ring ranks `[r₀, …, r_{d−1}]`; core `k` is `[rₖ, nₖ, r₍ₖ₊₁₎ mod d]`.
+    public var ranks: [Int] { cores.map { $0.shape[0] } }
+    /// `Σ rₖ · nₖ · rₖ₊₁`.
+    public var parameterCount: Int { cores.reduce(0) { $0 + $1.count } }
+
+    public func reconstruct() -> Tensor<Scalar> { traceChain(cores).reshaped(shape) }
+}
+
+/// Multiplies ring cores and takes the trace over the closing bond: `[∏ nₖ]` elements.
+func traceChain<Scalar: LAPACKScalar>(_ cores: [Tensor<Scalar>]) -> Tensor<Scalar> {
+    let r0 = cores[0].shape[0]
+    let chain = contractChain(cores)  // [r₀ · N, r₀]
+    let n = chain.shape[0] / r0
+    var result = [Scalar](repeating: 0, count: n)
+    chain.scalars.withUnsafeBufferPointer { c in
+        for a in 0..<r0 {
+            for i in 0..<n { result[i] += c[(a * n + i) * r0 + a] }
+        }
+    }
+    return Tensor(shape: [n], scalars: result)
+}
+
+/// A matrix in tensor-ring format (TR-matrix; Wang et al. 2018 use it for
+/// fully connected layers): the interleaved tensorisation of `TTMatrix` with ring cores
+/// `[rₖ, mₖ, nₖ, rₖ₊₁]`.
+public struct TRMatrix<Scalar: LAPACKScalar>: DecomposedTensor {
+    /// Factorisation of the row count.
+    public var outputShape: [Int]
+    /// Factorisation of the column count.
+    public var inputShape: [Int]
+    /// Cores `[rₖ, mₖ, nₖ, rₖ₊₁]`, the last trailing rank equal to `r₀`.
+    public var cores: [Tensor<Scalar>]
+    /// Relative error after TR-SVD and each TR-ALS sweep.
+    public var errorHistory: [Double]
+    /// Ranks that were clamped to fit the shape.
+    public var rankAdjustments: [RankAdjustment]
+
+    /// `[rows, columns]` of the represented matrix.
+    public var shape: [Int] { [outputShape.reduce(1, *), inputShape.reduce(1, *)] }
+    /// Ring ranks `[r₀, …, r_{d−1}]`.
+    public var ranks: [Int] { cores.map { $0.shape[0] } }
+    public var parameterCount: Int { cores.reduce(0) { $0 + $1.count } }
+
+    public func reconstruct() -> Tensor<Scalar> {
+        let merged = cores.map { $0.reshaped([$0.shape[0], $0.shape[1] * $0.shape[2], $0.shape[3]]) }
+        return untensorizeMatrix(traceChain(merged), outputShape: outputShape, inputShape: inputShape)
+    }
+}

@@ -1,0 +1,180 @@
+import LinearAlgebra
+
+/// Computes a tensor ring by TR-SVD (Zhao et al. 2016), optionally refined by
+/// TR-ALS sweeps.
+///
+/// The first truncated SVD of the `[n₀, ∏_{k>0} nₖ]` unfolding keeps `r₀ · r₁`
+/// components, which are split into the closing bond `r₀` and the first inner bond
+/// `r₁`; the remaining bonds follow TT-SVD on the remainder with `r₀` moved to the
+/// end. With a `relativeError` target ε the first step discards at most
+/// `δ₁² = 2ε²‖X‖²/d` and every later step `δ² = ε²‖X‖²/d`, and `r₀ · r₁` is split
+/// into the two closest factors.
+///
+/// - Parameters:
+///   - x: dense tensor with at least two modes.
+///   - ranks: `d` ring ranks `[r₀, …, r_{d−1}]` (core `k` is `[rₖ, nₖ, r₍ₖ₊₁₎ mod d]`)
+///     used as caps, or nil with a `relativeError`. `r₀ · r₁` is clamped to
+///     `min(n₀, ∏_{k>0} nₖ)` and the other ranks to their SVD bounds, never below 1;
+///     clamps are reported.
+///   - relativeError: target ε > 0, or nil.
+///   - alsIterations: TR-ALS sweeps after TR-SVD (0 for plain TR-SVD). Each sweep
+///     solves every core by least squares with the others fixed.
+///   - tolerance: stop TR-ALS when the relative error improves by less than this.
+/// - Throws: `DecompositionError.nonFiniteInput`, `.invalidRank`, `.invalidOption`,
+///   `.linearAlgebra`.
+public func tensorRing<Scalar: LAPACKScalar>(
+    _ x: Tensor<Scalar>, ranks: [Int]? = nil, relativeError: Double? = nil, alsIterations: Int = 0,
+    tolerance: Double = 1e-6
+) throws -> TRTensor<Scalar> {
+    let operation = "tensorRing"
+    try validate(x, operation: operation, minimumModes: 2)
+    var (cores, adjustments) = try ringSweep(x, ranks: ranks, relativeError: relativeError, operation: operation)
+    let normSquared = x.squaredNorm
+    var history = [ringError(x, cores, normSquared: normSquared)]
+    if alsIterations > 0 && normSquared > 0 {
+        cores = try wrapping(operation) {
+            try refineRing(x, cores, iterations: alsIterations, tolerance: tolerance, normSquared: normSquared, history: &history)
+        }
+    }
+    return TRTensor(shape: x.shape, cores: cores, errorHistory: history, rankAdjustments: adjustments)
+}
+
+/// Computes a TR-matrix of a `[rows, columns]` weight matrix: the interleaved
+/// tensorisation of `ttMatrix` followed by `tensorRing`.
+///
+/// - Parameters: as `ttMatrix` for the shapes and `tensorRing` for ranks and refinement;
+///   `outputShape` and `inputShape` need at least two entries.
+/// - Throws: `.unsupportedShape` when the factorisations do not match the matrix,
+///   and the errors of `tensorRing`.
+public func trMatrix<Scalar: LAPACKScalar>(
+    _ matrix: Tensor<Scalar>, outputShape: [Int], inputShape: [Int], ranks: [Int]? = nil,
+    relativeError: Double? = nil, alsIterations: Int = 0
+) throws -> TRMatrix<Scalar> {
+    let operation = "trMatrix"
+    try validateMatrixFactorization(matrix, outputShape: outputShape, inputShape: inputShape, operation: operation)
+    let tensor = tensorizeMatrix(matrix, outputShape: outputShape, inputShape: inputShape)
+    let ring = try tensorRing(tensor, ranks: ranks, relativeError: relativeError, alsIterations: alsIterations)
+    let cores = zip(ring.cores.indices, ring.cores).map { k, core in
+        core.reshaped([core.shape[0], outputShape[k], inputShape[k], core.shape[2]])
+    }
+    return TRMatrix(
+        outputShape: outputShape, inputShape: inputShape, cores: cores, errorHistory: ring.errorHistory,
+        rankAdjustments: ring.rankAdjustments)
+}
+
+/// TR-SVD; returns cores `[rₖ, nₖ, rₖ₊₁]` and the rank clamps.
+private func ringSweep<Scalar: LAPACKScalar>(
+    _ x: Tensor<Scalar>, ranks: [Int]?, relativeError: Double?, operation: String
+) throws -> ([Tensor<Scalar>], [RankAdjustment]) {
+    let d = x.rank
+    if let ranks, ranks.count != d {
+        throw DecompositionError.invalidRank(operation: operation, ranks: ranks, reason: "expected \(d) ring ranks for \(d) modes")
+    }
+    if ranks == nil && relativeError == nil {
+        throw DecompositionError.invalidRank(operation: operation, ranks: [], reason: "give ranks, relativeError or both")
+    }
+    if let epsilon = relativeError, !(epsilon > 0) {
+        throw DecompositionError.invalidOption(operation: operation, name: "relativeError", value: epsilon, reason: "must be positive")
+    }
+    let norm = x.frobeniusNorm
+    let delta = (relativeError ?? 0) * norm / Double(d).squareRoot()
+    var adjustments: [RankAdjustment] = []
+
+    // First step: [n₀, rest] with r₀ · r₁ components.
+    let n0 = x.shape[0]
+    let rest = x.count / n0
+    let firstBound = min(n0, rest)
+    var r0 = 1, r1 = 1
+    let first = try wrapping(operation) {
+        try truncatedSVD(x.reshaped([n0, rest])) { spectrum in
+            let product = relativeError == nil
+                ? firstBound : rankForDiscardedEnergy(spectrum, limit: 2 * delta * delta, enabled: true)
+            if let ranks {
+                (r0, r1) = clampRingPair(ranks[0], ranks[1], bound: firstBound, into: &adjustments)
+                if r0 * r1 <= product { return r0 * r1 }
+            }
+            (r0, r1) = closestFactorPair(min(product, firstBound))
+            return r0 * r1
+        }
+    }
+    var cores = [first.u.reshaped([n0, r0, r1]).permuted([1, 0, 2])]
+    var remainder = scaleRows(first.vt, by: first.singularValues)
+        .reshaped([r0, r1, rest]).permuted([1, 2, 0]).scalars  // [r₁, n₁ ⋯ n_{d−1}, r₀]
+
+    // Middle steps: TT-SVD with r₀ carried at the end.
+    var previousRank = r1
+    for k in 1..<(d - 1) {
+        let rows = previousRank * x.shape[k]
+        let columns = remainder.count / rows
+        var cap = min(rows, columns)
+        if let ranks {
+            cap = clampRank(ranks[k + 1], limit: cap, position: k + 1, reason: "a TR rank cannot exceed its SVD bound min(rows, columns)", into: &adjustments)
+        }
+        let decomposition = try wrapping(operation) {
+            try truncatedSVD(Tensor(shape: [rows, columns], scalars: remainder)) { spectrum in
+                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
+            }
+        }
+        cores.append(decomposition.u.reshaped([previousRank, x.shape[k], decomposition.rank]))
+        remainder = scaleRows(decomposition.vt, by: decomposition.singularValues).scalars
+        previousRank = decomposition.rank
+    }
+    cores.append(Tensor(shape: [previousRank, x.shape[d - 1], r0], scalars: remainder))
+    return (cores, adjustments)
+}
+
+/// Clamps `r₀ · r₁` to `bound`, shrinking the larger factor first.
+private func clampRingPair(_ requested0: Int, _ requested1: Int, bound: Int, into adjustments: inout [RankAdjustment]) -> (Int, Int) {
+    var r0 = max(requested0, 1), r1 = max(requested1, 1)
+    while r0 * r1 > bound {
+        if r0 >= r1 { r0 -= 1 } else { r1 -= 1 }
+    }
+    let reason = "r₀ · r₁ cannot exceed min(n₀, ∏ other extents) = \(bound)"
+    if r0 != requested0 { adjustments.append(RankAdjustment(position: 0, requested: requested0, applied: r0, reason: reason)) }
+    if r1 != requested1 { adjustments.append(RankAdjustment(position: 1, requested: requested1, applied: r1, reason: reason)) }
+    return (r0, r1)
+}
+
+/// Splits `n` into `a · b = n` with `a ≤ b` and `b − a` smallest.
+func closestFactorPair(_ n: Int) -> (Int, Int) {
+    var a = Int(Double(n).squareRoot())
+    while a > 1 && n % a != 0 { a -= 1 }
+    return (max(a, 1), n / max(a, 1))
+}
+
+/// Relative error of a ring from its reconstruction.
+func ringError<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, _ cores: [Tensor<Scalar>], normSquared: Double) -> Double {
+    let residual = traceChain(cores).reshaped(x.shape).distance(to: x)
+    return normSquared > 0 ? residual / normSquared.squareRoot() : residual
+}
+
+/// TR-ALS (Zhao et al. 2016): each core in turn is the least-squares solution
+/// with the others fixed. With `Q` the product of the other cores in ring order
+/// (`[rₖ₊₁, J, rₖ]`, `J` the other modes from `k + 1` around to `k − 1`), the
+/// cyclic unfolding satisfies `X₍ₖ₎ = Zₖ · Qᵀ` with `Zₖ` as `[nₖ, rₖ · rₖ₊₁]`.
+private func refineRing<Scalar: LAPACKScalar>(
+    _ x: Tensor<Scalar>, _ initial: [Tensor<Scalar>], iterations: Int, tolerance: Double, normSquared: Double,
+    history: inout [Double]
+) throws -> [Tensor<Scalar>] {
+    let d = x.rank
+    var cores = initial
+    for _ in 0..<iterations {
+        for k in 0..<d {
+            let order = (0..<d).map { (k + $0) % d }
+            let unfolding = x.permuted(order).reshaped([x.shape[k], x.count / x.shape[k]])
+            let others = order.dropFirst().map { cores[$0] }
+            let (left, right) = (cores[k].shape[0], cores[k].shape[2])
+            let chain = contractChain(Array(others))  // [rₖ₊₁ · J, rₖ]
+            let j = chain.count / (left * right)
+            let design = chain.reshaped([right, j, left]).permuted([1, 2, 0]).reshaped([j, left * right])
+            let product = matmul(unfolding, design)
+            let solved = try solveNormalEquations(gram(design, transpose: true), product)
+            cores[k] = solved.reshaped([x.shape[k], left, right]).permuted([1, 0, 2])
+        }
+        let error = ringError(x, cores, normSquared: normSquared)
+        let before = history.last!
+        history.append(error)
+        if before - error < tolerance * before { break }
+    }
+    return cores
+}

@@ -1,0 +1,142 @@
+/// Eigendecomposition `A = V · diag(w) · Vᵀ` of a symmetric matrix.
+public struct SymmetricEigendecomposition<Scalar: LAPACKScalar>: Sendable {
+    /// Eigenvalues in ascending order.
+    public var values: [Scalar]
+    /// Orthonormal eigenvectors as columns, `[n, n]`; column `i` belongs to `values[i]`.
+    public var vectors: Tensor<Scalar>
+}
+
+/// Computes all eigenvalues and eigenvectors of a symmetric matrix with the
+/// divide-and-conquer routine `?syevd` (upper triangle read).
+///
+/// - Parameter a: `[n, n]`, symmetric.
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevd` when it does not
+///   converge; `.nonFiniteValue` for NaN or infinite input.
+public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SymmetricEigendecomposition<Scalar> {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1], "symmetricEigen needs a square matrix, got \(a.shape)")
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "symmetricEigen", offset: bad.offset, value: bad.value)
+    }
+    let n = a.shape[0]
+    if n == 0 { return SymmetricEigendecomposition(values: [], vectors: a) }
+    var vectors = a.scalars
+    var values = [Scalar](repeating: 0, count: n)
+    let info = vectors.withUnsafeMutableBufferPointer { pa in
+        Scalar.syevd(jobz: UInt8(ascii: "V"), uplo: UInt8(ascii: "U"), n: n, a: pa.baseAddress!, lda: n, w: &values)
+    }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "syevd", info: info) }
+    return SymmetricEigendecomposition(values: values, vectors: Tensor(shape: [n, n], scalars: vectors))
+}
+
+/// Computes the economy QR factorisation `A = Q · R` with `?geqrf` and `?orgqr`.
+///
+/// - Parameter a: `[m, n]`.
+/// - Returns: `q [m, k]` with orthonormal columns and upper-triangular `r [k, n]`, `k = min(m, n)`.
+/// - Throws: `LinearAlgebraError.lapackFailure` naming the routine.
+public func qr<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> (q: Tensor<Scalar>, r: Tensor<Scalar>) {
+    precondition(a.rank == 2, "qr needs a matrix, got \(a.shape)")
+    let (m, n) = (a.shape[0], a.shape[1])
+    let k = min(m, n)
+    if k == 0 { return (Tensor(zeros: [m, 0]), Tensor(zeros: [0, n])) }
+    var work = a.scalars
+    var tau = [Scalar](repeating: 0, count: k)
+    let info = work.withUnsafeMutableBufferPointer { Scalar.geqrf(m: m, n: n, a: $0.baseAddress!, lda: n, tau: &tau) }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "geqrf", info: info) }
+
+    var r = [Scalar](repeating: 0, count: k * n)
+    for i in 0..<k {
+        for j in i..<n { r[i * n + j] = work[i * n + j] }
+    }
+    var q = [Scalar](repeating: 0, count: m * k)
+    for i in 0..<m {
+        for j in 0..<k { q[i * k + j] = work[i * n + j] }
+    }
+    let generated = q.withUnsafeMutableBufferPointer {
+        Scalar.orgqr(m: m, n: k, k: k, a: $0.baseAddress!, lda: k, tau: tau)
+    }
+    if generated != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "orgqr", info: generated) }
+    return (Tensor(shape: [m, k], scalars: q), Tensor(shape: [k, n], scalars: r))
+}
+
+/// Solves `A · X = B` for symmetric positive definite `A` by Cholesky (`?posv`).
+///
+/// - Parameters:
+///   - a: `[n, n]`, symmetric positive definite.
+///   - b: `[n, p]`.
+/// - Returns: `X`, `[n, p]`.
+/// - Throws: `LinearAlgebraError.notPositiveDefinite` when the factorisation
+///   breaks down, `.lapackFailure` for other `info`.
+public func choleskySolve<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.rank == 2 && b.shape[0] == a.shape[0],
+                 "choleskySolve: shapes \(a.shape) and \(b.shape) do not fit")
+    return try positiveDefiniteSolve(a, b, columnMajor: false, rowsOfB: b.shape[0], columnsOfB: b.shape[1])
+}
+
+/// Solves `X · A = B` for symmetric positive definite `A` by Cholesky (`?posv`),
+/// the form of the ALS normal equations `Uₙ · V = M`.
+///
+/// - Parameters:
+///   - a: `[n, n]`, symmetric positive definite.
+///   - b: `[p, n]`.
+/// - Returns: `X = B · A⁻¹`, `[p, n]`.
+/// - Throws: as `choleskySolve(_:_:)`.
+public func choleskySolveRight<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.rank == 2 && b.shape[1] == a.shape[0],
+                 "choleskySolveRight: shapes \(a.shape) and \(b.shape) do not fit")
+    // A row-major [p, n] buffer is the column-major [n, p] matrix Bᵀ, and A is
+    // symmetric, so solving A · Xᵀ = Bᵀ in column-major order yields X in place.
+    return try positiveDefiniteSolve(a, b, columnMajor: true, rowsOfB: b.shape[1], columnsOfB: b.shape[0])
+}
+
+private func positiveDefiniteSolve<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, columnMajor: Bool, rowsOfB n: Int, columnsOfB p: Int
+) throws -> Tensor<Scalar> {
+    if n == 0 || p == 0 { return b }
+    var factor = a.scalars
+    var solution = b.scalars
+    let info = factor.withUnsafeMutableBufferPointer { pa in
+        solution.withUnsafeMutableBufferPointer { pb in
+            Scalar.posv(
+                columnMajor: columnMajor, uplo: UInt8(ascii: "U"), n: n, nrhs: p, a: pa.baseAddress!, lda: n,
+                b: pb.baseAddress!, ldb: columnMajor ? n : p)
+        }
+    }
+    if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: Scalar.blasPrefix + "posv", order: info) }
+    if info < 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "posv", info: info) }
+    return Tensor(shape: b.shape, scalars: solution)
+}
+
+/// Solves the linear least-squares problem `min ‖A · X − B‖` with the SVD-based
+/// `?gelsd`, which also handles rank-deficient `A`.
+///
+/// - Parameters:
+///   - a: `[m, n]`.
+///   - b: `[m, p]`.
+///   - relativeTolerance: singular values below this times `σ₁` count as zero;
+///     nil uses machine precision.
+/// - Returns: the minimum-norm solution `X`, `[n, p]`.
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?gelsd`.
+public func leastSquares<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, relativeTolerance: Scalar? = nil
+) throws -> Tensor<Scalar> {
+    precondition(a.rank == 2 && b.rank == 2 && a.shape[0] == b.shape[0], "leastSquares: shapes \(a.shape) and \(b.shape) do not fit")
+    let (m, n, p) = (a.shape[0], a.shape[1], b.shape[1])
+    if m == 0 || n == 0 || p == 0 { return Tensor(zeros: [n, p]) }
+    let rows = max(m, n)
+    var work = a.scalars
+    var rhs = [Scalar](repeating: 0, count: rows * p)
+    for i in 0..<m {
+        for j in 0..<p { rhs[i * p + j] = b.scalars[i * p + j] }
+    }
+    var s = [Scalar](repeating: 0, count: min(m, n))
+    var effectiveRank: Int32 = 0
+    let info = work.withUnsafeMutableBufferPointer { pa in
+        rhs.withUnsafeMutableBufferPointer { pb in
+            Scalar.gelsd(
+                m: m, n: n, nrhs: p, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: p, s: &s,
+                rcond: relativeTolerance ?? -1, rank: &effectiveRank)
+        }
+    }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "gelsd", info: info) }
+    return Tensor(shape: [n, p], scalars: Array(rhs[..<(n * p)]))
+}

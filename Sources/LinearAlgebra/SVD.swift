@@ -1,0 +1,192 @@
+/// Economy singular value decomposition `A = U · diag(σ) · Vᵀ`.
+public struct SingularValueDecomposition<Scalar: LAPACKScalar>: Sendable {
+    /// Left singular vectors as columns, `[m, k]`.
+    public var u: Tensor<Scalar>
+    /// Leading singular values in descending order, `k` of them.
+    public var singularValues: [Scalar]
+    /// Right singular vectors as rows, `[k, n]`.
+    public var vt: Tensor<Scalar>
+    /// Every singular value of the matrix (`min(m, n)`, descending), also when
+    /// `u` and `vt` keep only `k` of them; used to pick ranks and predict errors.
+    public var spectrum: [Scalar]
+
+    /// Number of kept components `k`.
+    public var rank: Int { singularValues.count }
+
+    /// Sum of the squared singular values that were dropped, `Σ_{i≥k} σᵢ²`, in `Double`.
+    /// Equals `‖A − U·diag(σ)·Vᵀ‖²` (Eckart–Young).
+    public var discardedEnergy: Double {
+        spectrum.dropFirst(rank).reduce(0) { $0 + Double($1) * Double($1) }
+    }
+}
+
+/// How `truncatedSVD` computes singular vectors.
+public enum SVDMethod: Sendable {
+    /// `gram` when one side is at least four times the other, else `full`.
+    case automatic
+    /// LAPACK `?gesdd`, falling back to `?gesvd` when `?gesdd` does not converge.
+    case full
+    /// Symmetric eigendecomposition (`?syevd`) of the smaller Gram matrix `A·Aᵀ`
+    /// or `Aᵀ·A`. Memory stays `O(m·n + min(m, n)²)`, and the cost is about
+    /// `min² · max + min³` flops. Singular values below about `√ε · σ₁` are
+    /// inaccurate, but the kept subspace is orthonormal to working precision, so
+    /// the reconstruction `U · (Uᵀ A)` is accurate.
+    case gram
+}
+
+/// Computes the economy SVD with `?gesdd`, and with `?gesvd` when `?gesdd` reports
+/// that it did not converge.
+///
+/// - Parameter a: `[m, n]`.
+/// - Returns: `u [m, k]`, `k = min(m, n)` singular values, `vt [k, n]`.
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?gesvd` when both fail,
+///   `.nonFiniteValue` for NaN or infinite input.
+public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularValueDecomposition<Scalar> {
+    precondition(a.rank == 2, "svd needs a matrix, got \(a.shape)")
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "svd", offset: bad.offset, value: bad.value)
+    }
+    let (m, n) = (a.shape[0], a.shape[1])
+    let k = min(m, n)
+    if k == 0 {
+        return SingularValueDecomposition(
+            u: Tensor(zeros: [m, 0]), singularValues: [], vt: Tensor(zeros: [0, n]), spectrum: [])
+    }
+    var s = [Scalar](repeating: 0, count: k)
+    var u = [Scalar](repeating: 0, count: m * k)
+    var vt = [Scalar](repeating: 0, count: k * n)
+    var work = a.scalars
+    let info = work.withUnsafeMutableBufferPointer { pa in
+        Scalar.gesdd(
+            jobz: UInt8(ascii: "S"), m: m, n: n, a: pa.baseAddress!, lda: n, s: &s, u: &u, ldu: k, vt: &vt, ldvt: n)
+    }
+    if info < 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "gesdd", info: info) }
+    if info > 0 {
+        work = a.scalars
+        var superb = [Scalar](repeating: 0, count: max(k - 1, 1))
+        let fallback = work.withUnsafeMutableBufferPointer { pa in
+            Scalar.gesvd(
+                jobu: UInt8(ascii: "S"), jobvt: UInt8(ascii: "S"), m: m, n: n, a: pa.baseAddress!, lda: n,
+                s: &s, u: &u, ldu: k, vt: &vt, ldvt: n, superb: &superb)
+        }
+        if fallback != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "gesvd", info: fallback) }
+    }
+    return SingularValueDecomposition(
+        u: Tensor(shape: [m, k], scalars: u), singularValues: s, vt: Tensor(shape: [k, n], scalars: vt), spectrum: s)
+}
+
+/// Computes the leading `rank` singular triplets of `a`.
+///
+/// `rank` is clamped to `0...min(m, n)`. The full spectrum is returned in
+/// `spectrum` either way, so callers can read the discarded energy.
+///
+/// - Parameters:
+///   - a: `[m, n]`.
+///   - rank: number of components to keep.
+///   - method: see `SVDMethod`; `.automatic` never forms an `[m, m]` or `[n, n]`
+///     factor for the larger side when the matrix is four times taller than wide
+///     or the reverse.
+/// - Throws: `LinearAlgebraError` from LAPACK or for non-finite input.
+public func truncatedSVD<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, rank: Int, method: SVDMethod = .automatic
+) throws -> SingularValueDecomposition<Scalar> {
+    try truncatedSVD(a, method: method) { _ in rank }
+}
+
+/// Computes the leading singular triplets of `a`, with the number kept chosen by
+/// `chooseRank` from the full descending spectrum (for example an energy or error
+/// threshold). The chosen rank is clamped to `0...min(m, n)`.
+public func truncatedSVD<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, method: SVDMethod = .automatic, chooseRank: ([Scalar]) -> Int
+) throws -> SingularValueDecomposition<Scalar> {
+    precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
+    let (m, n) = (a.shape[0], a.shape[1])
+    let useGram: Bool
+    switch method {
+    case .full: useGram = false
+    case .gram: useGram = true
+    case .automatic: useGram = max(m, n) >= 4 * min(m, n)
+    }
+    if !useGram {
+        var full = try svd(a)
+        let k = min(max(chooseRank(full.spectrum), 0), full.spectrum.count)
+        full.u = takeColumns(full.u, k)
+        full.vt = Tensor(shape: [k, n], scalars: Array(full.vt.scalars[..<(k * n)]))
+        full.singularValues = Array(full.spectrum[..<k])
+        return full
+    }
+    return try gramSVD(a, chooseRank: chooseRank)
+}
+
+/// SVD through the eigendecomposition of the smaller Gram matrix.
+private func gramSVD<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, chooseRank: ([Scalar]) -> Int
+) throws -> SingularValueDecomposition<Scalar> {
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "truncatedSVD", offset: bad.offset, value: bad.value)
+    }
+    let (m, n) = (a.shape[0], a.shape[1])
+    let wide = m <= n
+    let small = min(m, n)
+    let eigen = try symmetricEigen(gram(a, transpose: !wide))
+
+    // syevd returns ascending eigenvalues; singular values are their square roots, descending.
+    let spectrum = eigen.values.reversed().map { Scalar(max($0, 0)).squareRoot() }
+    let k = min(max(chooseRank(spectrum), 0), small)
+    var basis = [Scalar](repeating: 0, count: small * k)
+    for row in 0..<small {
+        for column in 0..<k { basis[row * k + column] = eigen.vectors.scalars[row * small + (small - 1 - column)] }
+    }
+    let sideVectors = Tensor(shape: [small, k], scalars: basis)
+    let values = Array(spectrum[..<k])
+
+    // The other side: Vᵀ = diag(1/σ) Uᵀ A (wide), or U = A V diag(1/σ) (tall).
+    var other = wide ? matmul(sideVectors, a, transposeA: true) : matmul(a, sideVectors)
+    let cutoff = (spectrum.first ?? 0) * Scalar(small) * Scalar.ulpOfOne
+    for c in 0..<k {
+        let scale: Scalar = values[c] > cutoff ? 1 / values[c] : 0
+        if wide {
+            for j in 0..<n { other.scalars[c * n + j] *= scale }
+        } else {
+            for i in 0..<m { other.scalars[i * k + c] *= scale }
+        }
+    }
+    return wide
+        ? SingularValueDecomposition(u: sideVectors, singularValues: values, vt: other, spectrum: spectrum)
+        : SingularValueDecomposition(
+            u: other, singularValues: values, vt: sideVectors.transposedMatrix(), spectrum: spectrum)
+}
+
+/// Returns the first `k` columns of a `[m, n]` matrix.
+func takeColumns<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ k: Int) -> Tensor<Scalar> {
+    let (m, n) = (a.shape[0], a.shape[1])
+    if k == n { return a }
+    var out = [Scalar](repeating: 0, count: m * k)
+    for i in 0..<m {
+        for j in 0..<k { out[i * k + j] = a.scalars[i * n + j] }
+    }
+    return Tensor(shape: [m, k], scalars: out)
+}
+
+/// Computes the Moore–Penrose pseudoinverse through the SVD, treating singular
+/// values below `relativeTolerance · σ₁` as zero.
+///
+/// - Parameter a: `[m, n]`.
+/// - Returns: `[n, m]`.
+/// - Throws: `LinearAlgebraError` from the SVD.
+public func pseudoinverse<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, relativeTolerance: Scalar? = nil
+) throws -> Tensor<Scalar> {
+    let (m, n) = (a.shape[0], a.shape[1])
+    let decomposition = try svd(a)
+    let tolerance = (relativeTolerance ?? Scalar(max(m, n)) * Scalar.ulpOfOne) * (decomposition.spectrum.first ?? 0)
+    let k = decomposition.rank
+    // V · diag(1/σ) · Uᵀ: scale the rows of Vᵀ, then multiply.
+    var scaledVt = decomposition.vt
+    for i in 0..<k {
+        let inverse: Scalar = decomposition.singularValues[i] > tolerance ? 1 / decomposition.singularValues[i] : 0
+        for j in 0..<n { scaledVt.scalars[i * n + j] *= inverse }
+    }
+    if k == 0 { return Tensor(zeros: [n, m]) }
+    return matmul(scaledVt, decomposition.u, transposeA: true, transposeB: true)
+}
