@@ -1,6 +1,0 @@
-import Testing
-@testable import LinearAlgebra
-
-@Test func linearAlgebraModuleLoads() {
-    #expect(Bool(true))
-}
