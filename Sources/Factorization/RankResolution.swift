@@ -1,0 +1,41 @@
+import Decomposition
+import LinearAlgebra
+
+/// Rounds each rank up to a multiple of `multiple` (tensor-core friendly shapes);
+/// the decompositions clamp the result to what the shape allows.
+func roundUp(_ ranks: [Int], toMultipleOf multiple: Int?) -> [Int] {
+    guard let multiple, multiple > 1 else { return ranks }
+    return ranks.map { ($0 + multiple - 1) / multiple * multiple }
+}
+
+/// Energy kept → relative error target ε = √(1 − energy), floored so that
+/// energy 1 asks for an exact decomposition.
+func relativeErrorTarget(energy: Double) -> Double {
+    max((1 - energy).squareRoot(), 1e-7)
+}
+
+extension RankPolicy {
+    /// Ranks given explicitly for `layer` by a per-layer map, or nil.
+    func explicitRanks(for layer: String) -> [Int]? {
+        if case .perLayer(let map, _) = self { return map[layer] }
+        return nil
+    }
+
+    /// The policy that applies to `layer` once per-layer entries are resolved.
+    func effective(for layer: String) -> RankPolicy {
+        if case .perLayer(let map, let fallback) = self {
+            if let ranks = map[layer] { return .fixed(ranks[0]) }
+            return fallback.effective(for: layer)
+        }
+        return self
+    }
+}
+
+/// Requested ranks per bond for a tensor of `count` ranks: an explicit list must
+/// have `count` entries, a single integer is repeated.
+func expandRanks(_ ranks: [Int], count: Int, layer: String, what: String) throws -> [Int] {
+    if ranks.count == count { return ranks }
+    if ranks.count == 1 { return Array(repeating: ranks[0], count: count) }
+    throw FactorizationError.invalidRankPolicy(
+        "layer '\(layer)': \(what) takes \(count) ranks or one, got \(ranks.count) (\(ranks))")
+}
