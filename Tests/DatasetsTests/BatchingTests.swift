@@ -90,7 +90,8 @@ private func numberedDataset() throws -> ImageDataset {
             if image == [3, 2, 1, 6, 5, 4] { flips += 1 } else { #expect(image == [1, 2, 3, 4, 5, 6]) }
         }
         // A fair coin over 20 draws from a fixed seed: both outcomes occur.
-        #expect(flips > 0 && flips < 20)
+        #expect(flips > 0)
+        #expect(flips < 20)
     }
 
     @Test func paddedCropShiftsWithZeroBorder() {
@@ -104,7 +105,8 @@ private func numberedDataset() throws -> ImageDataset {
             // position moved by at most one row and one column.
             for (position, value) in image.enumerated() where value != 0 {
                 let source = Int(value) - 1
-                #expect(abs(source / 4 - position / 4) <= 1 && abs(source % 4 - position % 4) <= 1)
+                #expect(abs(source / 4 - position / 4) <= 1)
+                #expect(abs(source % 4 - position % 4) <= 1)
             }
             if image != original { seenShift = true }
         }

@@ -20,8 +20,8 @@ struct ImageDecoderOracleTests {
         }
     }
 
-    /// PNG colour types that need conversion: gray, gray+alpha, palette, palette with
-    /// transparency, RGBA and 16-bit RGB, written by Pillow and compared with its own decoding.
+    /// PNG colour types that need conversion (gray, gray+alpha, palette, palette with
+    /// transparency, RGBA), written by Pillow and compared with Pillow's own decoding.
     @Test func convertsPNGColorTypesLikePillow() throws {
         let folder = try TestEnvironment.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -44,7 +44,8 @@ struct ImageDecoderOracleTests {
             let url = folder.appendingPathComponent(name)
             let image = try ImageDecoder.decode(contentsOf: url)
             let expected = try PhotoFixtures.pillowRGB(url)
-            #expect(image.width == 17 && image.height == 13, "\(name)")
+            #expect(image.width == 17, "\(name)")
+            #expect(image.height == 13, "\(name)")
             #expect(image.pixels == expected.pixels, "\(name)")
         }
     }
@@ -64,7 +65,8 @@ struct ImageDecoderOracleTests {
             """
         try TestEnvironment.runPython(["-c", script, folder.path])
         let image = try ImageDecoder.decode(contentsOf: folder.appendingPathComponent("deep.png"))
-        #expect(image.width == 2 && image.height == 1)
+        #expect(image.width == 2)
+        #expect(image.height == 1)
         #expect(image.pixels == [0, 0, 1, 255, 0x12, 0xAB])
     }
 }
