@@ -86,7 +86,7 @@ private func ringSweep<Scalar: LAPACKScalar>(
     let firstBound = min(n0, rest)
     var r0 = 1, r1 = 1
     let first = try wrapping(operation) {
-        try truncatedSVD(x.reshaped([n0, rest])) { spectrum in
+        try truncatedSVD(x.reshaped([n0, rest]), method: spectrumMethod(relativeError)) { spectrum in
             let product = relativeError == nil
                 ? firstBound : rankForDiscardedEnergy(spectrum, limit: 2 * delta * delta, enabled: true)
             if let ranks {
@@ -111,7 +111,7 @@ private func ringSweep<Scalar: LAPACKScalar>(
             cap = clampRank(ranks[k + 1], limit: cap, position: k + 1, reason: "a TR rank cannot exceed its SVD bound min(rows, columns)", into: &adjustments)
         }
         let decomposition = try wrapping(operation) {
-            try truncatedSVD(Tensor(shape: [rows, columns], scalars: remainder)) { spectrum in
+            try truncatedSVD(Tensor(shape: [rows, columns], scalars: remainder), method: spectrumMethod(relativeError)) { spectrum in
                 min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
             }
         }

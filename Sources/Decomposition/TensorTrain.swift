@@ -135,7 +135,7 @@ func trainSweep<Scalar: LAPACKScalar>(
         }
         let unfolding = Tensor(shape: [rows, columns], scalars: remainder)
         let decomposition = try wrapping(operation) {
-            try truncatedSVD(unfolding) { spectrum in
+            try truncatedSVD(unfolding, method: spectrumMethod(relativeError)) { spectrum in
                 min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
             }
         }
@@ -173,3 +173,7 @@ func scaleRows<Scalar: LAPACKScalar>(_ m: Tensor<Scalar>, by s: [Scalar]) -> Ten
     }
     return result
 }
+
+/// SVD method for a truncation step. An error target needs the small singular
+/// values, which the Gram path loses below about `√ε · σ₁`, so it uses the full SVD.
+func spectrumMethod(_ relativeError: Double?) -> SVDMethod { relativeError == nil ? .automatic : .full }

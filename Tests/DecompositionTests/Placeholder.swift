@@ -1,6 +1,0 @@
-import Testing
-@testable import Decomposition
-
-@Test func decompositionModuleLoads() {
-    #expect(Bool(true))
-}
