@@ -4,33 +4,89 @@ import Graph
 /// Progress of `compress`: the layer being factorized, its position and the total.
 public typealias CompressionProgress = (_ layer: String, _ index: Int, _ total: Int) -> Void
 
-/// Replaces the selected Conv, Gemm and MatMul layers of `model` by factorized chains.
+/// Factorizes the selected Conv, Gemm and MatMul layers of `model` and checks each on
+/// the built-in engine: output error on a seeded random input, MACs, and with
+/// `keepIfFaster` the latency of both forms.
 ///
 /// The model should already be optimized (BatchNorm folded into convolutions), so
 /// that each convolution's weight is the one that runs. Layers the method cannot
-/// factorize are reported in `skipped` with the reason; the opset is kept, because
-/// every replacement uses ops available since opset 13 or earlier.
+/// factorize are reported in `skipped` with the reason. The opset is kept, because
+/// every replacement uses ops that opset 13 already has.
 ///
 /// - Returns: the compressed model (with `metadata_props` describing the rewrite)
-///   and the per-layer report, without MACs or output errors (see `measureLayers`).
+///   and the per-layer report.
 /// - Throws: `FactorizationError` for an invalid policy or an empty selection,
-///   `DecompositionError` when a decomposition fails.
-public func factorizeLayers(
-    of model: Model, options: CompressionOptions, progress: CompressionProgress? = nil
+///   `DecompositionError` when a decomposition fails, `GraphError` when shapes
+///   cannot be inferred.
+public func compressModel(
+    _ model: Model, options: CompressionOptions, measurement: MeasurementOptions = MeasurementOptions(),
+    progress: CompressionProgress? = nil
 ) throws -> (model: Model, report: CompressionReport) {
+    var plan = try planRewrites(model, options: options, progress: progress)
+    let shapes = try inferShapes(Model(graph: plan.graph, opsets: model.opsets), inputShapes: measurement.inputShapes)
+
+    for (index, rewrite) in plan.rewrites.sorted(by: { $0.key < $1.key }) {
+        let position = plan.reports.firstIndex { $0.layer == rewrite.builder.layerName }!
+        let node = plan.graph.nodes[index]
+        guard let pair = layerPair(node: node, rewrite: rewrite, graph: plan.graph, shapes: shapes, opsets: model.opsets)
+        else { continue }
+        plan.reports[position].macsBefore = try multiplyAccumulates(pair.original)
+        plan.reports[position].macsAfter = try multiplyAccumulates(pair.factorized)
+        let result = try measure(pair, options: measurement, timingRuns: measurement.keepIfFaster ? measurement.timingRuns : 0)
+        plan.reports[position].relativeOutputError = result.error
+        plan.reports[position].originalMilliseconds = result.original
+        plan.reports[position].factorizedMilliseconds = result.factorized
+        if measurement.keepIfFaster, let original = result.original, let factorized = result.factorized,
+            factorized >= original
+        {
+            plan.rewrites.removeValue(forKey: index)
+            plan.reports[position].factorized = false
+            plan.reports[position].notes.append(
+                String(format: "kept the original: %.3f ms factorized vs %.3f ms original", factorized, original))
+        }
+    }
+
+    let graph = applying(plan.rewrites, to: plan.graph)
+    var result = model
+    result.graph = graph
+    let kept = plan.reports.filter(\.factorized)
+    result.metadata.append(contentsOf: compressionMetadata(options: options, reports: kept))
+
+    var report = CompressionReport(
+        method: options.method, rankPolicy: options.rankPolicy.description, layers: plan.reports,
+        skipped: plan.skipped.map { SkippedLayer(layer: $0.layer, reason: $0.reason) },
+        parametersBefore: parameterCount(model.graph), parametersAfter: parameterCount(graph))
+    report.macsBefore = try? multiplyAccumulates(model, inputShapes: measurement.inputShapes)
+    report.macsAfter = try? multiplyAccumulates(result, inputShapes: measurement.inputShapes)
+    return (result, report)
+}
+
+/// Rewrites chosen for a model, before they are checked and applied.
+struct RewritePlan {
+    var graph: Graph
+    var rewrites: [Int: LayerRewrite]
+    var reports: [LayerReport]
+    var skipped: [(layer: String, reason: String)]
+}
+
+/// Selects layers and decomposes each; nothing is applied yet.
+func planRewrites(_ model: Model, options: CompressionOptions, progress: CompressionProgress?) throws -> RewritePlan {
     try options.rankPolicy.validate()
     if let multiple = options.rankMultiple, multiple < 1 {
         throw FactorizationError.invalidRankPolicy("invalid rank multiple \(multiple): it must be a positive integer")
     }
-    var graph = try model.graph.sortedTopologically()
+    let graph = try model.graph.sortedTopologically()
     let candidates = findLayerCandidates(in: graph)
     var (selected, skipped) = try options.selection.apply(to: candidates, method: options.method)
-    if selected.isEmpty && skipped.isEmpty {
-        throw FactorizationError.emptySelection(filters: "(default)", eligible: [])
+    if case .perLayer(let ranks, _) = options.rankPolicy {
+        let names = Set(candidates.map(\.name))
+        if let unknown = ranks.keys.sorted().first(where: { !names.contains($0) }) {
+            throw FactorizationError.invalidRankPolicy(
+                "the ranks file names layer '\(unknown)', which is not a Conv, Gemm or MatMul with a constant weight in this model")
+        }
     }
 
-    var rewrites: [Int: LayerRewrite] = [:]
-    var reports: [LayerReport] = []
+    var plan = RewritePlan(graph: graph, rewrites: [:], reports: [], skipped: [])
     for (position, candidate) in selected.enumerated() {
         progress?(candidate.name, position, selected.count)
         if let reason = matrixInputReason(candidate, graph: graph, method: options.method) {
@@ -38,27 +94,16 @@ public func factorizeLayers(
             continue
         }
         let rewrite = try rewriteLayer(candidate, in: graph, options: options)
-        rewrites[candidate.nodeIndex] = rewrite
-        reports.append(
+        plan.rewrites[candidate.nodeIndex] = rewrite
+        plan.reports.append(
             LayerReport(
                 layer: candidate.name, kind: candidate.kind, weightShape: candidate.weightShape, ranks: rewrite.ranks,
                 notes: rewrite.adjustments, parametersBefore: candidate.parameters, parametersAfter: rewrite.parameters,
                 relativeWeightError: rewrite.relativeWeightError, factorized: true))
     }
     selected.removeAll()
-
-    graph = applying(rewrites, to: graph)
-    var result = model
-    result.graph = graph
-    result.metadata.append(contentsOf: compressionMetadata(options: options, reports: reports))
-
-    let before = parameterCount(model.graph)
-    let after = parameterCount(graph)
-    let report = CompressionReport(
-        method: options.method, rankPolicy: options.rankPolicy.description, layers: reports,
-        skipped: skipped.map { SkippedLayer(layer: $0.layer, reason: $0.reason) },
-        parametersBefore: before, parametersAfter: after)
-    return (result, report)
+    plan.skipped = skipped
+    return plan
 }
 
 /// Replaces each rewritten node by its chain, in place, and drops initializers no node reads any more.

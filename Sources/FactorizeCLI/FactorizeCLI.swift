@@ -1,5 +1,7 @@
 /// Every subcommand, in the order `factorize --help` lists them.
-let allCommands: [Command.Type] = [DecomposeCommand.self]
+let allCommands: [Command.Type] = [
+    InitWeightsCommand.self, RunCommand.self, DecomposeCommand.self, CompressCommand.self,
+]
 
 /// Runs the `factorize` command line (the words after the program name) and
 /// returns the process exit status: 0 success, 1 failure, 64 usage error.

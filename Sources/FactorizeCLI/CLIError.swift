@@ -1,0 +1,17 @@
+/// Failures the commands themselves detect (the libraries' errors pass through unchanged).
+enum CLIError: Error, CustomStringConvertible {
+    case fileNotFound(path: String, what: String)
+    case invalidModel(path: String, reason: String)
+    case invalidFile(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .fileNotFound(let path, let what):
+            return "\(what) not found: \(path)"
+        case .invalidModel(let path, let reason):
+            return "invalid model \(path): \(reason)"
+        case .invalidFile(let path, let reason):
+            return "invalid file \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Factorization
+import Foundation
+
+/// The text report of `compress`: one row per factorized layer, then totals and skipped layers.
+struct CompressionTable {
+    let report: CompressionReport
+
+    func render() -> String {
+        var rows = [["layer", "weight", "ranks", "params before", "params after", "MACs before", "MACs after", "weight err", "output err"]]
+        for layer in report.layers {
+            rows.append([
+                layer.factorized ? layer.layer : layer.layer + " (kept)",
+                layer.weightShape.map(String.init).joined(separator: "×"),
+                layer.ranks.map(String.init).joined(separator: ","),
+                String(layer.parametersBefore), String(layer.parametersAfter),
+                layer.macsBefore.map(String.init) ?? "-", layer.macsAfter.map(String.init) ?? "-",
+                String(format: "%.4f", layer.relativeWeightError),
+                layer.relativeOutputError.map { String(format: "%.4f", $0) } ?? "-",
+            ])
+        }
+        var lines = formatTable(rows)
+        lines.append("")
+        lines.append(
+            String(
+                format: "parameters %d → %d (compression ratio %.2f×)", report.parametersBefore, report.parametersAfter,
+                report.compressionRatio))
+        if let before = report.macsBefore, let after = report.macsAfter, let reduction = report.macReduction {
+            lines.append(String(format: "MACs %d → %d (reduction %.2f×)", before, after, reduction))
+        }
+        for layer in report.layers {
+            for note in layer.notes { lines.append("note: \(layer.layer): \(note)") }
+        }
+        for skipped in report.skipped {
+            lines.append("skipped: \(skipped.layer): \(skipped.reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Left-aligns the first column and right-aligns the others, two spaces apart.
+func formatTable(_ rows: [[String]]) -> [String] {
+    guard let columns = rows.first?.count else { return [] }
+    let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+        row.enumerated().map { column, cell in
+            let padding = String(repeating: " ", count: widths[column] - cell.count)
+            return column == 0 ? cell + padding : padding + cell
+        }.joined(separator: "  ")
+    }
+}
