@@ -43,7 +43,7 @@ let package = Package(
         ]),
         .executableTarget(name: "factorize", dependencies: ["FactorizeCLI"]),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Datasets", "LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["TestSupport", "LinearAlgebra"]),
         .testTarget(name: "DecompositionTests", dependencies: ["TestSupport", "Decomposition", "LinearAlgebra"]),
         .testTarget(name: "ONNXTests", dependencies: ["TestSupport", "ONNX"]),

@@ -43,7 +43,7 @@ enum CompressCommand: Command {
         let options = try compressionOptions(arguments)
         let threads = try threadCount(arguments, command: spec.name)
 
-        let model = try prepareForCompression(Model.load(from: inputURL))
+        let model = try preparedForCompression(Model.load(from: inputURL))
         let measurement = MeasurementOptions(
             inputShapes: defaultInputShapes(model), keepIfFaster: arguments.flag("keep-if-faster"), threads: threads,
             seed: options.seed)

@@ -1,0 +1,49 @@
+import Factorization
+import Foundation
+import Graph
+import LinearAlgebra
+import Runtime
+import Testing
+import TestSupport
+
+/// The nine torchvision architectures; the three largest run only with FACTORIZE_FULL_TESTS=1
+/// because each compression of them takes minutes on two cores.
+let architectures = ["resnet18", "resnet50", "densenet121", "vgg11_bn", "resnet152", "densenet169", "densenet201", "vgg16_bn", "vgg19_bn"]
+let quickArchitectures: Set = ["resnet18", "resnet50", "densenet121", "vgg11_bn"]
+let fullTests = ProcessInfo.processInfo.environment["FACTORIZE_FULL_TESTS"] == "1"
+
+/// Fixture graph with seeded weights, prepared for compression.
+func runnableArchitecture(_ name: String) throws -> Model {
+    let url = try #require(TestEnvironment.fixture("torchvision/\(name).graph.onnx"))
+    return try preparedForCompression(initializeWeights(Model.load(from: url), seed: 11))
+}
+
+@Test(
+    .enabled(if: TestEnvironment.fixtures != nil, "needs ../shared/fixtures"),
+    .enabled(if: OnnxRuntimeOracle.available, "needs onnx and onnxruntime in the oracle venv (make test installs them)"),
+    .serialized,
+    arguments: architectures, FactorizationMethod.allCases)
+func architectureCompressesAndMatchesOnnxRuntime(architecture: String, method: FactorizationMethod) throws {
+    guard fullTests || quickArchitectures.contains(architecture) else { return }
+    let model = try runnableArchitecture(architecture)
+    var options = CompressionOptions(method: method, rankPolicy: .ratio(0.5))
+    options.cpMaxIterations = 2
+    let measurement = MeasurementOptions(inputShapes: ["input": [1, 3, 224, 224]])
+    let (compressed, report) = try compressModel(model, options: options, measurement: measurement)
+    #expect(!report.layers.isEmpty)
+    #expect(report.parametersAfter < report.parametersBefore)
+
+    let folder = try TestEnvironment.makeTemporaryDirectory("compress-\(architecture)-\(method)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("model.onnx")
+    try compressed.save(to: file)
+    try OnnxRuntimeOracle.check(modelFile: file)
+
+    let input = Tensor<Float>(shape: [1, 3, 224, 224], scalars: randomValues(3 * 224 * 224, seed: 5))
+    let expected = try OnnxRuntimeOracle.run(modelFile: file, inputs: ["input": input])
+    let actual = try InferenceSession(model: compressed).run(inputs: ["input": input])
+    for (name, reference) in expected {
+        let value = try #require(actual[name])
+        #expect(maxNormRelativeError(value, reference) <= 1e-4, "output \(name)")
+    }
+}
