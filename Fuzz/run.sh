@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds the ONNX decoder fuzz target with libFuzzer and runs it.
+#
+# Usage: Fuzz/run.sh [seconds]   (default 600)
+# The seed corpus is every fixture model under 400 KB, copied into a temporary folder
+# that also collects the inputs libFuzzer finds. Crash reproducers land in .build/fuzz-artifacts/.
+set -eu
+
+cd "$(dirname "$0")/.."
+seconds="${1:-600}"
+fixtures="${FACTORIZE_FIXTURES:-../shared/fixtures}"
+
+mkdir -p .build/fuzz-artifacts
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ONNX \
+    Sources/ONNX/*.swift Fuzz/ONNXFuzz.swift -o .build/onnx-fuzz
+
+corpus="$(mktemp -d "${TMPDIR:-/tmp}/onnx-fuzz-corpus.XXXXXX")"
+find "$fixtures" -name '*.onnx' -size -400k -exec cp {} "$corpus" \;
+echo "corpus: $corpus ($(ls "$corpus" | wc -l) seed files)"
+
+.build/onnx-fuzz "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 \
+    -artifact_prefix=.build/fuzz-artifacts/ -print_final_stats=1
