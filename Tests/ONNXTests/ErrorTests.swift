@@ -79,7 +79,7 @@ struct ErrorTests {
         #expect(error == .wrongWireType(message: "TensorProto", field: "float_data", expected: "fixed32 (5)", found: 0, offset: tensorOffset + 4))
     }
 
-    @Test("group wire types are rejected", arguments: [3, 4, 6, 7] as [UInt8])
+    @Test("group and undefined wire types", arguments: [3, 4, 6, 7] as [UInt8])
     func invalidWireType(_ wireType: UInt8) {
         let bytes = modelPrefix().raw([(13 << 3) | wireType, 0]).data
 

@@ -56,7 +56,8 @@ expected = {t.name: numpy_helper.to_array(t) for t in reference.graph.initialize
 actual = {t.name: numpy_helper.to_array(t) for t in written.graph.initializer}
 assert expected.keys() == actual.keys(), "initializer names differ"
 for name, value in expected.items():
-    assert value.dtype == actual[name].dtype and value.shape == actual[name].shape, name
+    assert value.dtype == actual[name].dtype, name
+    assert value.shape == actual[name].shape, name
     assert value.tobytes() == actual[name].tobytes(), name
 external = sum(t.data_location == onnx.TensorProto.EXTERNAL for t in onnx.load(sys.argv[1], load_external_data=False).graph.initializer)
 print("same", external)

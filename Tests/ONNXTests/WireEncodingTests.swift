@@ -56,7 +56,7 @@ struct WireEncodingTests {
 
     @Test("unknown fields survive a round trip")
     func unknownFieldsRoundTrip() throws {
-        // Field numbers 900..903 exist in no ONNX message; one of each allowed wire type.
+        // Field numbers 900..903 exist in no ONNX message. Each has another allowed wire type.
         let unknown = ProtobufBytes().varint(900, 300).fixed64(901, 1.0).string(902, "opaque").fixed32(903, 2.0)
         let tensor = ProtobufBytes().varint(2, 1).string(8, "t").fixed32(4, 1).raw(unknown.bytes)
         let node = ProtobufBytes().string(4, "Relu").raw(unknown.bytes)
