@@ -105,6 +105,14 @@ public struct TensorProto: Equatable, Sendable {
     public var metadataProps: [StringStringEntry] = []  // 16
     public var unknownFields = Data()
     public init() {}
+
+    /// Creates a tensor whose elements are the little-endian bytes `rawData`.
+    public init(name: String, dataType: DataType, dims: [Int64], rawData: Data) {
+        self.name = name
+        self.dataType = dataType
+        self.dims = dims
+        self.rawData = rawData
+    }
 }
 
 /// `TensorShapeProto.Dimension`: a fixed extent, a symbolic name, or unknown.
