@@ -1,7 +1,7 @@
 import Foundation
 
 // libFuzzer entry point: decodes arbitrary bytes as an ONNX model. Any crash, sanitizer
-// report or memory blow-up is a bug in the decoder; thrown ONNXErrors are expected. When
+// report or memory blow-up is a bug in the decoder, but thrown ONNXErrors are expected. When
 // the bytes decode, the model is encoded and decoded again, and both decodes must agree.
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -21,7 +21,7 @@ public func fuzzONNX(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     return 0
 }
 
-/// True when a float attribute or tensor holds a NaN, which compares unequal to itself.
+/// True when a float attribute or tensor contains a NaN, which compares unequal to itself.
 private func containsNaN(_ model: ModelProto) -> Bool {
     var found = false
     func visit(_ graph: GraphProto) {
