@@ -4,8 +4,8 @@ import Foundation
 public struct OnnxRuntimeTensor: Equatable, Sendable {
     public var shape: [Int]
     public var scalars: [Float]
-    /// NumPy dtype name of the value ONNX Runtime produced, e.g. `float32` or `int64`;
-    /// `scalars` holds it converted to `Float`.
+    /// NumPy dtype name of the value ONNX Runtime produced, e.g. `float32` or `int64`.
+    /// `scalars` contains the values converted to `Float`.
     public var elementType: String
 
     public init(shape: [Int], scalars: [Float], elementType: String = "float32") {
@@ -50,10 +50,10 @@ public struct OnnxRuntimeBackend: InferenceBackend {
         self.timeout = timeout
     }
 
-    /// `$FACTORIZE_PYTHON` when set, else the first existing `.build/venv/bin/python3` of the
-    /// current folder or of the folders above the running executable (a package's
-    /// `.build/<configuration>/factorize` finds the package's `.build/venv`), else the
-    /// current folder's `.build/venv/bin/python3` even if absent, so that the
+    /// Returns `$FACTORIZE_PYTHON` when set. Otherwise returns the first existing
+    /// `.build/venv/bin/python3` of the current folder or of the folders above the running
+    /// executable, so `.build/<configuration>/factorize` finds its package's `.build/venv`.
+    /// When none exists it returns the current folder's candidate, so that the
     /// unavailability message names it.
     public static func defaultPython(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let path = environment["FACTORIZE_PYTHON"], !path.isEmpty { return URL(fileURLWithPath: path) }

@@ -3,8 +3,8 @@ import Foundation
 /// Builds and times TensorRT engines by running NVIDIA's `trtexec`.
 ///
 /// The engine is built from the ONNX model with the requested precision, saved to the work
-/// folder (its file size is the reported model size), and timed; per-layer times come from a
-/// separate profiling run so that profiling does not inflate the latency.
+/// folder, and timed. The saved engine's file size is the reported model size. Per-layer
+/// times come from a separate profiling run so that profiling does not inflate the latency.
 public struct TensorRTBackend: InferenceBackend {
     public let name = "tensorrt"
     /// trtexec to run; nil searches `$PATH`.
@@ -57,7 +57,7 @@ public struct TensorRTBackend: InferenceBackend {
         return version
     }
 
-    /// The command this backend runs for `request`, with files placed in `folder`.
+    /// Returns the command this backend runs for `request`, with its files placed in `folder`.
     public func command(for request: BenchmarkRequest, in folder: URL) -> TrtexecCommand {
         var command = TrtexecCommand(onnx: request.model, saveEngine: folder.appendingPathComponent("model.engine"))
         command.shapes = request.inputShapes

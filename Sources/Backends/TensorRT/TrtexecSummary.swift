@@ -1,5 +1,5 @@
-/// What a trtexec log reports about one run. Every number is copied from the log; a value
-/// the log does not print stays nil.
+/// Performance figures of one trtexec run, as its log prints them. Every number is copied
+/// from the log, and a value the log does not print stays nil.
 public struct TrtexecSummary: Equatable, Sendable {
     /// Release from the `[TensorRT vNNNN]` banner.
     public var version: TensorRTVersion?
