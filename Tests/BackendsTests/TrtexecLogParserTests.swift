@@ -137,6 +137,12 @@ struct TrtexecFixtureTests {
         #expect(TensorRTBackend.result(summary: summary).peakMemoryBytes == 125_895_680 + 1_048_576)
     }
 
+    @Test func statisticsWithoutEqualsSigns() {
+        let summary = TrtexecLogParser.parse(
+            "Latency: min = 5.38959 ms, max 6.19507 ms, mean 5.93288 ms, median 6.02185 ms, percentile(99%) 6.17407 ms")
+        #expect(summary.latency == LatencyStatistics(min: 5.38959, mean: 5.93288, median: 6.02185, p99: 6.17407, max: 6.19507))
+    }
+
     @Test func logWithoutSummaryHasNoLatency() {
         let summary = TrtexecLogParser.parse("[I] Building engine\n&&&& FAILED TensorRT.trtexec [TensorRT v8601]")
         #expect(!summary.hasLatency)

@@ -73,7 +73,7 @@ public enum TrtexecLogParser {
             summary.totalGPUComputeTimeSeconds = Double(match.1)
             return true
         }
-        guard let match = line.wholeMatch(of: #/(Latency|End-to-End Host Latency|Enqueue Time|H2D Latency|GPU Compute Time|D2H Latency):\s*(min = .*)/#)
+        guard let match = line.wholeMatch(of: #/(Latency|End-to-End Host Latency|Enqueue Time|H2D Latency|GPU Compute Time|D2H Latency):\s*(min\s*=?\s*[0-9].*)/#)
         else { return false }
 
         let statistics = parseStatistics(String(match.2))
@@ -89,11 +89,12 @@ public enum TrtexecLogParser {
     }
 
     /// Parses `min = a ms, max = b ms, mean = c ms, median = d ms, percentile(P%) = e ms, …`.
+    /// The `=` is optional because logs pasted from terminals sometimes lose it.
     static func parseStatistics(_ text: String) -> LatencyStatistics {
         var statistics = LatencyStatistics()
         for field in text.split(separator: ",") {
             let trimmed = field.trimmingCharacters(in: .whitespaces)
-            if let match = trimmed.wholeMatch(of: #/(min|max|mean|median)\s*=\s*([-+0-9.eE]+)\s*ms/#) {
+            if let match = trimmed.wholeMatch(of: #/(min|max|mean|median)\s*=?\s*([-+0-9.eE]+)\s*ms/#) {
                 let value = Double(match.2)
                 switch match.1 {
                 case "min": statistics.min = value
@@ -101,7 +102,7 @@ public enum TrtexecLogParser {
                 case "mean": statistics.mean = value
                 default: statistics.median = value
                 }
-            } else if let match = trimmed.wholeMatch(of: #/percentile\(([0-9.]+)%\)\s*=\s*([-+0-9.eE]+)\s*ms/#) {
+            } else if let match = trimmed.wholeMatch(of: #/percentile\(([0-9.]+)%\)\s*=?\s*([-+0-9.eE]+)\s*ms/#) {
                 assignPercentile(Double(match.1), value: Double(match.2), to: &statistics)
             }
         }
