@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Writes an executable shell script named `trtexec` that prints a banner for
-/// `--help`, and otherwise creates the `--saveEngine` file and prints `log`.
+/// `--help`, and otherwise writes the engine, profile and times files it is given and prints `log`.
 private func makeScriptedTrtexec(in folder: URL, banner: String, log: URL) throws -> URL {
     let script = """
         #!/bin/sh
@@ -13,6 +13,7 @@ private func makeScriptedTrtexec(in folder: URL, banner: String, log: URL) throw
         for argument in "$@"; do
           case "$argument" in
             --saveEngine=*) printf 'engine-bytes' > "${argument#--saveEngine=}" ;;
+            --exportTimes=*) printf '[{ "startComputeMs" : 100, "latencyMs" : 9 }, { "startComputeMs" : 300, "latencyMs" : 3 }]' > "${argument#--exportTimes=}" ;;
             --exportProfile=*) printf '[{ "count" : 2 }, { "name" : "conv", "timeMs" : 1, "averageMs" : 0.5, "percentage" : 100 }]' > "${argument#--exportProfile=}" ;;
           esac
         done
@@ -59,6 +60,13 @@ private func makeScriptedTrtexec(in folder: URL, banner: String, log: URL) throw
             return
         }
         #expect(profile["iterations"] == .number(2))
+        // The warm-up lasts 200 ms, so only the inference starting at 300 ms counts.
+        guard case .object(let traced)? = result.extras["latency_from_exported_times_ms"] else {
+            Issue.record("no statistics from the exported times in \(result.extras)")
+            return
+        }
+        #expect(traced["min"] == .number(3))
+        #expect(traced["max"] == .number(3))
     }
 
     @Test(.enabled(if: TestEnvironment.fixture("trtexec/trt8.5plus-three-percentiles.log") != nil, "needs the trtexec fixture logs"))

@@ -100,4 +100,19 @@ private let v11 = TensorRTVersion(major: 11, minor: 4, patch: 1)
             """
         #expect(try TrtexecTimes.latencies(Data(json.utf8)) == [1.5, 1.25])
     }
+
+    @Test func timedStatisticsSkipWarmUp() throws {
+        let json = """
+            [
+              { "startComputeMs" : 10, "latencyMs" : 9 }
+            , { "startComputeMs" : 200, "latencyMs" : 2 }
+            , { "startComputeMs" : 202, "latencyMs" : 4 }
+            ]
+            """
+        let timings = try TrtexecTimes.timings(Data(json.utf8))
+        let statistics = TrtexecTimes.timedStatistics(timings, warmUpMilliseconds: 200)
+        #expect(statistics.min == 2)
+        #expect(statistics.max == 4)
+        #expect(statistics.mean == 3)
+    }
 }

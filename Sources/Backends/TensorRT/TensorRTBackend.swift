@@ -97,9 +97,19 @@ public struct TensorRTBackend: InferenceBackend {
             throw BackendError.invalidOutput(tool: "trtexec", reason: "no performance summary in: \(ProcessRunner.tail(log))")
         }
         let profile = command.exportProfile.flatMap { try? Data(contentsOf: $0) }.flatMap { try? TrtexecProfile.parse($0) }
-        return Self.result(
+        var result = Self.result(
             summary: summary, profile: profile, engine: command.saveEngine, batchSize: request.batchSize,
             precision: precision, commandLine: ProcessRunner.commandLine(executable, arguments))
+
+        // Releases before 8.5 print only the 99th percentile, so the exported per-inference
+        // trace adds every statistic, computed with the interpolation of LatencyStatistics.
+        if let data = command.exportTimes.flatMap({ try? Data(contentsOf: $0) }),
+            let timings = try? TrtexecTimes.timings(data)
+        {
+            let statistics = TrtexecTimes.timedStatistics(timings, warmUpMilliseconds: Double(warmUpMilliseconds))
+            if statistics != LatencyStatistics() { result.extras["latency_from_exported_times_ms"] = statistics.jsonValue }
+        }
+        return result
     }
 
     /// Assembles a result from a parsed log; public so that saved logs can be re-read.

@@ -70,9 +70,16 @@ public struct TrtexecProfile: Equatable, Sendable {
 
 /// Per-inference timings from trtexec's `--exportTimes` JSON.
 public enum TrtexecTimes {
-    /// Host latencies in milliseconds, one per traced inference (`latencyMs`), in trace order.
-    /// The trace includes warm-up inferences.
-    public static func latencies(_ data: Data) throws -> [Double] {
+    /// One traced inference.
+    public struct Timing: Equatable, Sendable {
+        /// Start of GPU compute, in milliseconds since the trace began (`startComputeMs`).
+        public var startComputeMilliseconds: Double?
+        /// Host latency: H2D + compute + D2H, in milliseconds (`latencyMs`).
+        public var latencyMilliseconds: Double
+    }
+
+    /// Parses the exported trace in trace order. The trace includes warm-up inferences.
+    public static func timings(_ data: Data) throws -> [Timing] {
         guard let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
             throw BackendError.invalidOutput(tool: "trtexec --exportTimes", reason: "expected a JSON array of objects")
         }
@@ -80,7 +87,19 @@ public enum TrtexecTimes {
             guard let latency = (entry["latencyMs"] as? NSNumber)?.doubleValue else {
                 throw BackendError.invalidOutput(tool: "trtexec --exportTimes", reason: "entry without latencyMs: \(entry)")
             }
-            return latency
+            return Timing(startComputeMilliseconds: (entry["startComputeMs"] as? NSNumber)?.doubleValue, latencyMilliseconds: latency)
         }
+    }
+
+    /// Host latencies in milliseconds, one per traced inference, in trace order.
+    public static func latencies(_ data: Data) throws -> [Double] {
+        try timings(data).map(\.latencyMilliseconds)
+    }
+
+    /// Statistics of the timed inferences: those whose compute starts at or after the warm-up
+    /// period, the rule trtexec itself applies before printing its summary.
+    public static func timedStatistics(_ timings: [Timing], warmUpMilliseconds: Double) -> LatencyStatistics {
+        let timed = timings.filter { ($0.startComputeMilliseconds ?? .infinity) >= warmUpMilliseconds }
+        return LatencyStatistics(samples: timed.map(\.latencyMilliseconds))
     }
 }
