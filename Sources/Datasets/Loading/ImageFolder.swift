@@ -84,7 +84,7 @@ extension ImageFolder {
 }
 
 /// Batches of an `ImageFolder`, decoded on demand. Iteration stops at the first image that
-/// fails to decode, and `error` then holds that error.
+/// fails to decode, and `error` then contains that error.
 public struct ImageFolderBatches: Sequence, IteratorProtocol {
     public let folder: ImageFolder
     public let batchSize: Int
