@@ -31,9 +31,19 @@ def fail(message):
 
 
 def peak_rss_bytes():
+    # On Linux, getrusage's ru_maxrss keeps the high-water mark of the process image that
+    # ran before execve, i.e. of the parent that spawned this interpreter, so VmHWM (the
+    # peak of this image alone) is read instead.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports kibibytes, macOS bytes.
+    # macOS reports bytes, other systems kibibytes.
     return peak if sys.platform == "darwin" else peak * 1024
 
 
