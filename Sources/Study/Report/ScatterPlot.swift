@@ -64,6 +64,8 @@ public struct ScatterPlot: Sendable {
     public var fillLegend: (filled: String, hollow: String)?
     /// Draws the dashed line y = x and gives both axes the same range.
     public var showsIdentityLine = false
+    /// Text shown in the plot area when no series has a plottable point.
+    public var emptyMessage = "no data"
 
     public init(title: String, xAxis: Axis, yAxis: Axis, series: [Series]) {
         self.title = title
@@ -102,11 +104,11 @@ public struct ScatterPlot: Sendable {
 
         var body: [String] = []
         body.append(element("rect", ["x": 0, "y": 0, "width": Self.width, "height": Self.height, "fill": "white"]))
-        body.append(text(title, x: (Self.plotLeft + Self.plotRight) / 2, y: 32, size: 18, anchor: "middle", weight: "bold"))
+        body.append(titleText())
         body += grid(xMap: xMap, yMap: yMap)
-        if showsIdentityLine { body += identityLine(xMap: xMap, yMap: yMap) }
+        if showsIdentityLine, !points.isEmpty { body += identityLine(xMap: xMap, yMap: yMap) }
         if points.isEmpty {
-            body.append(text("no data", x: (Self.plotLeft + Self.plotRight) / 2, y: (Self.plotTop + Self.plotBottom) / 2,
+            body.append(text(emptyMessage, x: (Self.plotLeft + Self.plotRight) / 2, y: (Self.plotTop + Self.plotBottom) / 2,
                              size: 14, anchor: "middle", fill: "#666666"))
         }
         for entry in series {
@@ -136,21 +138,46 @@ public struct ScatterPlot: Sendable {
         return true
     }
 
+    /// The title centered over the whole image, at 18 px unless it needs a smaller size to
+    /// fit the width. The width estimate assumes bold sans-serif glyphs of 0.6 em on average.
+    private func titleText() -> String {
+        let available = Self.width - 20
+        let size = min(18, Int(available / (0.6 * Double(max(title.count, 1)))))
+        return text(title, x: Self.width / 2, y: 32, size: max(size, 10), anchor: "middle", weight: "bold")
+    }
+
+    /// Grid lines, tick marks and tick labels. A label that would come closer than its own
+    /// width to the previous one (x axis) or 14 px (y axis) is left out; its grid line stays.
     private func grid(xMap: AxisMap, yMap: AxisMap) -> [String] {
         var lines: [String] = []
+        var lastLabelRight = -Double.infinity
         for tick in xMap.domain.ticks {
             let x = xMap.position(tick)
             lines.append(line(x, Self.plotTop, x, Self.plotBottom, stroke: "#e4e4e4"))
             lines.append(line(x, Self.plotBottom, x, Self.plotBottom + 5, stroke: "black"))
-            lines.append(text(formatTick(tick), x: x, y: Self.plotBottom + 20, size: 12, anchor: "middle"))
+            let label = formatTick(tick)
+            let halfWidth = Self.estimatedTextWidth(label, size: 12) / 2
+            if x - halfWidth >= lastLabelRight + 6 {
+                lines.append(text(label, x: x, y: Self.plotBottom + 20, size: 12, anchor: "middle"))
+                lastLabelRight = x + halfWidth
+            }
         }
+        var lastLabelY = Double.infinity
         for tick in yMap.domain.ticks {
             let y = yMap.position(tick)
             lines.append(line(Self.plotLeft, y, Self.plotRight, y, stroke: "#e4e4e4"))
             lines.append(line(Self.plotLeft - 5, y, Self.plotLeft, y, stroke: "black"))
-            lines.append(text(formatTick(tick), x: Self.plotLeft - 9, y: y + 4, size: 12, anchor: "end"))
+            if lastLabelY - y >= 14 {
+                lines.append(text(formatTick(tick), x: Self.plotLeft - 9, y: y + 4, size: 12, anchor: "end"))
+                lastLabelY = y
+            }
         }
         return lines
+    }
+
+    /// Width of a label in pixels, estimated at 0.6 em per character.
+    public static func estimatedTextWidth(_ label: String, size: Int) -> Double {
+        0.6 * Double(size) * Double(label.count)
     }
 
     private func axes() -> [String] {

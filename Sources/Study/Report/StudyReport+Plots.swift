@@ -75,6 +75,7 @@ extension StudyReport {
             yAxis: .init(title: "Median latency (ms)", scale: .logarithmic),
             series: series)
         plot.fillLegend = ("after optimization", "before optimization")
+        plot.emptyMessage = emptyMessage(section, runtime: runtime)
         return plot
     }
 
@@ -95,7 +96,18 @@ extension StudyReport {
             series: series)
         plot.fillLegend = ("fine-tuned", "decomposed")
         plot.showsIdentityLine = true
+        plot.emptyMessage = emptyMessage(section, runtime: runtime)
         return plot
+    }
+
+    /// "no data", with the first unavailable reason of the runtime's latencies when there is one.
+    private func emptyMessage(_ section: ReportSection, runtime: String) -> String {
+        for row in section.rows {
+            for latency in [row.runtimes[runtime]?.latencyBefore, row.runtimes[runtime]?.latencyAfter] {
+                if case .unavailable(let reason)? = latency { return "no data (unavailable: \(reason))" }
+            }
+        }
+        return "no data"
     }
 
     /// One series per method present in `rows`, in row order, each with its fixed style.
