@@ -71,8 +71,11 @@ func plotIsWellFormedXML(name: String) throws {
 }
 
 @Test func plotEscapesMarkupInLabels() throws {
-    let series = [ScatterPlot.Series(
-        name: "a<b & \"c\"", color: "#000000", shape: .circle, points: [ScatterPlot.Point(x: 1, y: 1, label: "<x>")])]
+    let series = [
+        ScatterPlot.Series(
+            name: "a<b & \"c\"", color: "#000000", shape: .circle, points: [ScatterPlot.Point(x: 1, y: 1, label: "<x>")]
+        )
+    ]
     let svg = ScatterPlot(title: "T & U", xAxis: .init(title: "x"), yAxis: .init(title: "y"), series: series).svg()
     let texts = try svgTexts(svg)
     #expect(texts.contains("a<b & \"c\""))

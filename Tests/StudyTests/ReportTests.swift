@@ -1,7 +1,7 @@
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 private func row(_ report: StudyReport, method: String, state: ModelState) throws -> ReportRow {
     try #require(report.rows.first { $0.key.method == method && $0.key.state == state })
@@ -63,7 +63,8 @@ private func approximatelyEqual(_ value: ReportValue, _ expected: Double) -> Boo
 
 @Test func reportLatestDocumentWins() throws {
     var documents = ResultFixtures.smallStudy()
-    var rerun = ResultFixtures.benchDocument(method: "cp", state: .decomposed, runtime: "builtin", optimized: false, medianMs: 2.5)
+    var rerun = ResultFixtures.benchDocument(
+        method: "cp", state: .decomposed, runtime: "builtin", optimized: false, medianMs: 2.5)
     rerun.runKey += ".rerun"
     rerun.timestamp = Date(timeIntervalSince1970: 1_900_000_000)
     documents.append(rerun)
@@ -76,7 +77,9 @@ private func approximatelyEqual(_ value: ReportValue, _ expected: Double) -> Boo
 
 @Test func reportMarkdownShowsNumbersAndUnavailable() {
     let markdown = StudyReport(documents: ResultFixtures.smallStudy()).markdown()
-    #expect(markdown.contains("| net | cp | ratio:0.5 | decomposed | 1.60 | 0.40 | 80.0 | 80.00 | 5.00 | 4.00 | 2.00 | 1.25 | 62.5 |"))
+    #expect(
+        markdown.contains(
+            "| net | cp | ratio:0.5 | decomposed | 1.60 | 0.40 | 80.0 | 80.00 | 5.00 | 4.00 | 2.00 | 1.25 | 62.5 |"))
     #expect(markdown.contains("unavailable [1]"))
     #expect(markdown.contains("1. Unavailable: trtexec not found"))
     #expect(markdown.contains("Test CPU"))
@@ -100,8 +103,10 @@ private func approximatelyEqual(_ value: ReportValue, _ expected: Double) -> Boo
 
 @Test func reportLaTeXUsesBooktabsAndEscapes() {
     var documents = ResultFixtures.smallStudy()
-    documents.append(ResultFixtures.modelDocument(
-        kind: .compress, model: "res_net&50%", method: "none", state: .original, parameters: 1, macs: 1, sizeBytes: 1))
+    documents.append(
+        ResultFixtures.modelDocument(
+            kind: .compress, model: "res_net&50%", method: "none", state: .original, parameters: 1, macs: 1,
+            sizeBytes: 1))
     let latex = StudyReport(documents: documents).latex()
     #expect(latex.contains("\\toprule"))
     #expect(latex.contains("\\midrule"))
@@ -114,13 +119,15 @@ private func approximatelyEqual(_ value: ReportValue, _ expected: Double) -> Boo
 @Test func reportWritesAllFiles() throws {
     let folder = try TestEnvironment.makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let written = try StudyReport(documents: ResultFixtures.smallStudy()).write(to: folder.appendingPathComponent("report"))
+    let written = try StudyReport(documents: ResultFixtures.smallStudy()).write(
+        to: folder.appendingPathComponent("report"))
     let names = Set(written.map(\.lastPathComponent))
-    #expect(names == [
-        "report.md", "report.csv", "report.tex", "accuracy-vs-compression.svg",
-        "latency-vs-macs-builtin.svg", "speedup-builtin.svg", "latency-vs-macs-onnxruntime.svg",
-        "speedup-onnxruntime.svg", "latency-vs-macs-tensorrt.svg", "speedup-tensorrt.svg",
-    ])
+    #expect(
+        names == [
+            "report.md", "report.csv", "report.tex", "accuracy-vs-compression.svg",
+            "latency-vs-macs-builtin.svg", "speedup-builtin.svg", "latency-vs-macs-onnxruntime.svg",
+            "speedup-onnxruntime.svg", "latency-vs-macs-tensorrt.svg", "speedup-tensorrt.svg",
+        ])
     let listing = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("report").path)
     #expect(Set(listing) == names, "no temporary files remain")
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 private func temporaryFolder() throws -> URL {
     try TestEnvironment.makeTemporaryDirectory("factorize-study")
@@ -15,7 +15,8 @@ private func listing(_ folder: URL) throws -> [String] {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let store = ResultsStore(directory: folder)
-    let document = ResultFixtures.benchDocument(method: "cp", state: .decomposed, runtime: "builtin", optimized: true, medianMs: 4)
+    let document = ResultFixtures.benchDocument(
+        method: "cp", state: .decomposed, runtime: "builtin", optimized: true, medianMs: 4)
 
     let url = try store.write(document)
     #expect(url.lastPathComponent == document.runKey + ".json")
@@ -24,14 +25,16 @@ private func listing(_ folder: URL) throws -> [String] {
 }
 
 @Test func documentUsesSnakeCaseKeys() throws {
-    var document = ResultFixtures.benchDocument(method: "cp", state: .decomposed, runtime: "builtin", optimized: true, medianMs: 4)
+    var document = ResultFixtures.benchDocument(
+        method: "cp", state: .decomposed, runtime: "builtin", optimized: true, medianMs: 4)
     document.ranks = ["layer1.0.conv1": [8, 16]]
     document.metrics?.peakMemoryBytes = 123
     let object = try #require(try JSONSerialization.jsonObject(with: document.encodedJSON()) as? [String: Any])
 
-    for key in ["schema_version", "run_key", "kind", "model", "method", "rank_policy", "ranks", "state", "runtime",
-        "optimized", "threads", "batch", "provenance", "timestamp", "metrics"]
-    {
+    for key in [
+        "schema_version", "run_key", "kind", "model", "method", "rank_policy", "ranks", "state", "runtime",
+        "optimized", "threads", "batch", "provenance", "timestamp", "metrics",
+    ] {
         #expect(object[key] != nil, "key \(key)")
     }
     let metrics = try #require(object["metrics"] as? [String: Any])
@@ -47,7 +50,8 @@ private func listing(_ folder: URL) throws -> [String] {
 
 @Test func unavailableDocumentRoundTrips() throws {
     let document = ResultFixtures.benchDocument(
-        method: "none", state: .original, runtime: "tensorrt", optimized: true, medianMs: nil, unavailable: "trtexec not found")
+        method: "none", state: .original, runtime: "tensorrt", optimized: true, medianMs: nil,
+        unavailable: "trtexec not found")
     let decoded = try ResultDocument.decode(try document.encodedJSON())
     #expect(decoded.unavailable == "trtexec not found")
     #expect(decoded.metrics == nil)
@@ -146,8 +150,14 @@ func atomicWriteIntoReadOnlyFolderFails() throws {
 }
 
 @Test(arguments: [
-    ("processor\t: 0\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nflags\t: fpu\n", "AMD EPYC 7B13 64-Core Processor"),
-    ("processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n", "Arm Neoverse N1"),
+    (
+        "processor\t: 0\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nflags\t: fpu\n",
+        "AMD EPYC 7B13 64-Core Processor"
+    ),
+    (
+        "processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n",
+        "Arm Neoverse N1"
+    ),
     ("CPU implementer\t: 0x41\nCPU part\t: 0xd4f\n", "Arm Neoverse V2"),
     ("CPU implementer\t: 0x99\nCPU part\t: 0x123\n", "implementer 0x99 part 0x123"),
     ("Hardware\t: BCM2835\n", "BCM2835"),

@@ -1,7 +1,7 @@
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 /// Digests from FIPS 180-4's example computations and NIST's short-message test vectors.
 @Test(arguments: [

@@ -63,7 +63,8 @@ struct PlotDomain: Sendable {
         highExponent += 0.08 * span
 
         let decades = highExponent - lowExponent
-        var ticks = ticksBetween(lowExponent, highExponent, multipliers: decades < 1.2 ? [1, 2, 5] : (decades < 3 ? [1, 3] : [1]))
+        var ticks = ticksBetween(
+            lowExponent, highExponent, multipliers: decades < 1.2 ? [1, 2, 5] : (decades < 3 ? [1, 3] : [1]))
         if ticks.count < 3 {
             ticks = ticksBetween(lowExponent, highExponent, multipliers: Array(stride(from: 1.0, through: 9, by: 1)))
         }

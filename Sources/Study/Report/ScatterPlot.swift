@@ -108,13 +108,17 @@ public struct ScatterPlot: Sendable {
         body += grid(xMap: xMap, yMap: yMap)
         if showsIdentityLine, !points.isEmpty { body += identityLine(xMap: xMap, yMap: yMap) }
         if points.isEmpty {
-            body.append(text(emptyMessage, x: (Self.plotLeft + Self.plotRight) / 2, y: (Self.plotTop + Self.plotBottom) / 2,
-                             size: 14, anchor: "middle", fill: "#666666"))
+            body.append(
+                text(
+                    emptyMessage, x: (Self.plotLeft + Self.plotRight) / 2, y: (Self.plotTop + Self.plotBottom) / 2,
+                    size: 14, anchor: "middle", fill: "#666666"))
         }
         for entry in series {
             for point in entry.points where isPlottable(point) {
-                body.append(marker(entry, at: (xMap.position(point.x), yMap.position(point.y)), filled: point.filled,
-                                   tooltip: point.label))
+                body.append(
+                    marker(
+                        entry, at: (xMap.position(point.x), yMap.position(point.y)), filled: point.filled,
+                        tooltip: point.label))
             }
         }
         body += axes()
@@ -186,10 +190,12 @@ public struct ScatterPlot: Sendable {
         let xTitle = xAxis.title + (xAxis.scale == .logarithmic ? ", log scale" : "")
         let yTitle = yAxis.title + (yAxis.scale == .logarithmic ? ", log scale" : "")
         return [
-            element("rect", [
-                "x": Self.plotLeft, "y": Self.plotTop, "width": Self.plotRight - Self.plotLeft,
-                "height": Self.plotBottom - Self.plotTop, "fill": "none", "stroke": "black",
-            ]),
+            element(
+                "rect",
+                [
+                    "x": Self.plotLeft, "y": Self.plotTop, "width": Self.plotRight - Self.plotLeft,
+                    "height": Self.plotBottom - Self.plotTop, "fill": "none", "stroke": "black",
+                ]),
             text(xTitle, x: middleX, y: Self.plotBottom + 48, size: 14, anchor: "middle"),
             "<text x=\"0\" y=\"0\" font-size=\"14\" text-anchor=\"middle\" "
                 + "transform=\"translate(\(format(28)),\(format(middleY))) rotate(-90)\">\(escapeXML(yTitle))</text>",
@@ -302,7 +308,8 @@ private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke
 }
 
 private func text(
-    _ content: String, x: Double, y: Double, size: Int, anchor: String, weight: String = "normal", fill: String = "black"
+    _ content: String, x: Double, y: Double, size: Int, anchor: String, weight: String = "normal",
+    fill: String = "black"
 ) -> String {
     "<text x=\"\(format(x))\" y=\"\(format(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" "
         + "font-weight=\"\(weight)\" fill=\"\(fill)\">\(escapeXML(content))</text>"
@@ -332,7 +339,8 @@ func escapeXML(_ text: String) -> String {
 /// decimals with trailing zeros removed.
 func formatTick(_ value: Double) -> String {
     let magnitude = abs(value)
-    for (threshold, divisor, suffix) in [(1e10, 1e9, "G"), (1e7, 1e6, "M"), (1e4, 1e3, "k")] where magnitude >= threshold {
+    for (threshold, divisor, suffix) in [(1e10, 1e9, "G"), (1e7, 1e6, "M"), (1e4, 1e3, "k")]
+    where magnitude >= threshold {
         return trimmedDecimal(value / divisor, decimals: 2) + suffix
     }
     return trimmedDecimal(value, decimals: 3)

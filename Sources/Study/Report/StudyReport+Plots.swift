@@ -34,7 +34,8 @@ extension StudyReport {
             plots.append(ReportPlot(fileName: "accuracy-vs-compression.svg", plot: accuracyPlot(section)))
         }
         for runtime in runtimes {
-            plots.append(ReportPlot(fileName: "latency-vs-macs-\(runtime).svg", plot: latencyPlot(section, runtime: runtime)))
+            plots.append(
+                ReportPlot(fileName: "latency-vs-macs-\(runtime).svg", plot: latencyPlot(section, runtime: runtime)))
             plots.append(ReportPlot(fileName: "speedup-\(runtime).svg", plot: speedupPlot(section, runtime: runtime)))
         }
         return plots
@@ -43,9 +44,13 @@ extension StudyReport {
     private func accuracyPlot(_ section: ReportSection) -> ScatterPlot {
         let series = methodSeries(section.rows) { row -> [ScatterPlot.Point] in
             guard let ratio = row.compressionRatio.number, let top1 = row.top1.number else { return [] }
-            return [ScatterPlot.Point(
-                x: ratio, y: 100 * top1, filled: row.key.state != .decomposed,
-                label: "\(rowLabel(row)): \(formatFixed(ratio, decimals: 2))× smaller, top-1 \(formatFixed(100 * top1, decimals: 2)) %")]
+            return [
+                ScatterPlot.Point(
+                    x: ratio, y: 100 * top1, filled: row.key.state != .decomposed,
+                    label:
+                        "\(rowLabel(row)): \(formatFixed(ratio, decimals: 2))× smaller, top-1 \(formatFixed(100 * top1, decimals: 2)) %"
+                )
+            ]
         }
         var plot = ScatterPlot(
             title: "Accuracy vs compression",
@@ -62,10 +67,12 @@ extension StudyReport {
             var points: [ScatterPlot.Point] = []
             for (latency, optimized) in [(comparison.latencyBefore, false), (comparison.latencyAfter, true)] {
                 guard let milliseconds = latency.number else { continue }
-                points.append(ScatterPlot.Point(
-                    x: macs / 1e6, y: milliseconds, filled: optimized,
-                    label: "\(rowLabel(row)), \(optimized ? "after" : "before") optimization: "
-                        + "\(formatFixed(macs / 1e6, decimals: 1)) M MACs, \(formatFixed(milliseconds, decimals: 3)) ms"))
+                points.append(
+                    ScatterPlot.Point(
+                        x: macs / 1e6, y: milliseconds, filled: optimized,
+                        label: "\(rowLabel(row)), \(optimized ? "after" : "before") optimization: "
+                            + "\(formatFixed(macs / 1e6, decimals: 1)) M MACs, \(formatFixed(milliseconds, decimals: 3)) ms"
+                    ))
             }
             return points
         }
@@ -85,9 +92,13 @@ extension StudyReport {
             guard let comparison = row.runtimes[runtime], let before = comparison.speedupBefore.number,
                 let after = comparison.speedupAfter.number
             else { return [] }
-            return [ScatterPlot.Point(
-                x: before, y: after, filled: row.key.state == .finetuned,
-                label: "\(rowLabel(row)): speedup \(formatFixed(before, decimals: 2))× before, \(formatFixed(after, decimals: 2))× after")]
+            return [
+                ScatterPlot.Point(
+                    x: before, y: after, filled: row.key.state == .finetuned,
+                    label:
+                        "\(rowLabel(row)): speedup \(formatFixed(before, decimals: 2))× before, \(formatFixed(after, decimals: 2))× after"
+                )
+            ]
         }
         var plot = ScatterPlot(
             title: "Speedup over the original on \(runtime) (\(section.setting))",
@@ -119,7 +130,8 @@ extension StudyReport {
             guard !methodPoints.isEmpty else { return nil }
             let style = plotStyle(forMethod: method)
             return ScatterPlot.Series(
-                name: method == "none" ? "original" : method, color: style.color, shape: style.shape, points: methodPoints)
+                name: method == "none" ? "original" : method, color: style.color, shape: style.shape,
+                points: methodPoints)
         }
     }
 

@@ -19,15 +19,19 @@ extension StudyReport {
             columns += [
                 ReportTable.Column(header: "\(runtime) before (ms)", csvName: "\(runtime)_before_ms", group: runtime),
                 ReportTable.Column(header: "\(runtime) after (ms)", csvName: "\(runtime)_after_ms", group: runtime),
-                ReportTable.Column(header: "\(runtime) speedup before", csvName: "\(runtime)_speedup_before", group: runtime),
-                ReportTable.Column(header: "\(runtime) speedup after", csvName: "\(runtime)_speedup_after", group: runtime),
-                ReportTable.Column(header: "\(runtime) surviving (%)", csvName: "\(runtime)_surviving_percent", group: runtime),
+                ReportTable.Column(
+                    header: "\(runtime) speedup before", csvName: "\(runtime)_speedup_before", group: runtime),
+                ReportTable.Column(
+                    header: "\(runtime) speedup after", csvName: "\(runtime)_speedup_after", group: runtime),
+                ReportTable.Column(
+                    header: "\(runtime) surviving (%)", csvName: "\(runtime)_surviving_percent", group: runtime),
             ]
         }
 
         let rows = section.rows.map { row -> [ReportTable.Cell] in
             var cells: [ReportTable.Cell] = [
-                .text(row.key.model), .text(row.key.method), .text(row.key.rankPolicy ?? "–"), .text(row.key.state.rawValue),
+                .text(row.key.model), .text(row.key.method), .text(row.key.rankPolicy ?? "–"),
+                .text(row.key.state.rawValue),
                 cell(row.sizeMB, decimals: 2),
                 cell(row.parameters, scale: 1e-6, decimals: 2),
                 cell(row.macs, scale: 1e-6, decimals: 1),
@@ -77,8 +81,10 @@ extension StudyReport {
         for section in sections {
             for row in section.rows {
                 var cells: [ReportTable.Cell] = [
-                    .text(row.key.model), .text(row.key.method), .text(row.key.rankPolicy ?? ""), .text(row.key.state.rawValue),
-                    .number(Double(section.setting.threads), decimals: 0), .number(Double(section.setting.batch), decimals: 0),
+                    .text(row.key.model), .text(row.key.method), .text(row.key.rankPolicy ?? ""),
+                    .text(row.key.state.rawValue),
+                    .number(Double(section.setting.threads), decimals: 0),
+                    .number(Double(section.setting.batch), decimals: 0),
                     cell(row.sizeMB), cell(row.parameters), cell(row.macs), cell(row.compressionRatio),
                     cell(row.top1), cell(row.top5),
                 ]
@@ -106,7 +112,8 @@ extension StudyReport {
         text += provenanceMarkdown()
 
         for section in sections {
-            text += "\n## \(section.setting.description.prefix(1).uppercased() + section.setting.description.dropFirst())\n\n"
+            text +=
+                "\n## \(section.setting.description.prefix(1).uppercased() + section.setting.description.dropFirst())\n\n"
             text += displayTable(for: section).markdown()
         }
 

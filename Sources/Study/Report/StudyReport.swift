@@ -118,7 +118,8 @@ public struct StudyReport: Sendable {
         runtimes = index.runtimes
         let settings = index.settings.isEmpty ? [BenchmarkSetting(threads: 1, batch: 1)] : index.settings
         sections = settings.map { setting in
-            ReportSection(setting: setting, rows: index.rowKeys.map { index.row($0, setting: setting, runtimes: index.runtimes) })
+            ReportSection(
+                setting: setting, rows: index.rowKeys.map { index.row($0, setting: setting, runtimes: index.runtimes) })
         }
     }
 
@@ -155,7 +156,8 @@ private struct DocumentIndex {
 
         for document in documents {
             let key = ReportRowKey(
-                model: document.model.name, method: document.method, rankPolicy: document.rankPolicy, state: document.state)
+                model: document.model.name, method: document.method, rankPolicy: document.rankPolicy,
+                state: document.state)
             byRow[key, default: []].append(document)
 
             switch document.kind {
@@ -165,7 +167,9 @@ private struct DocumentIndex {
                 guard let runtime = document.runtime?.name, let optimized = document.optimized else { continue }
                 let setting = BenchmarkSetting(threads: document.threads ?? 1, batch: document.batch ?? 1)
                 let benchKey = BenchKey(row: key, runtime: runtime, optimized: optimized, setting: setting)
-                if benches[benchKey].map({ $0.timestamp <= document.timestamp }) ?? true { benches[benchKey] = document }
+                if benches[benchKey].map({ $0.timestamp <= document.timestamp }) ?? true {
+                    benches[benchKey] = document
+                }
                 runtimeNames.insert(runtime)
                 settingSet.insert(setting)
             case .compress, .finetune:
@@ -195,8 +199,10 @@ private struct DocumentIndex {
         return document.metrics.flatMap(value).map(ReportValue.number) ?? .missing
     }
 
-    func medianLatency(_ key: ReportRowKey, runtime: String, optimized: Bool, setting: BenchmarkSetting) -> ReportValue {
-        guard let document = benches[BenchKey(row: key, runtime: runtime, optimized: optimized, setting: setting)] else {
+    func medianLatency(_ key: ReportRowKey, runtime: String, optimized: Bool, setting: BenchmarkSetting) -> ReportValue
+    {
+        guard let document = benches[BenchKey(row: key, runtime: runtime, optimized: optimized, setting: setting)]
+        else {
             return .missing
         }
         if let reason = document.unavailable { return .unavailable(reason) }
@@ -212,8 +218,10 @@ private struct DocumentIndex {
         for runtime in runtimes {
             let before = medianLatency(key, runtime: runtime, optimized: false, setting: setting)
             let after = medianLatency(key, runtime: runtime, optimized: true, setting: setting)
-            let speedupBefore = ratio(medianLatency(original, runtime: runtime, optimized: false, setting: setting), before)
-            let speedupAfter = ratio(medianLatency(original, runtime: runtime, optimized: true, setting: setting), after)
+            let speedupBefore = ratio(
+                medianLatency(original, runtime: runtime, optimized: false, setting: setting), before)
+            let speedupAfter = ratio(
+                medianLatency(original, runtime: runtime, optimized: true, setting: setting), after)
             comparisons[runtime] = RuntimeComparison(
                 latencyBefore: before, latencyAfter: after, speedupBefore: speedupBefore, speedupAfter: speedupAfter,
                 survivingShare: ratio(speedupAfter, speedupBefore))

@@ -27,7 +27,8 @@ public enum AtomicFile {
         let temporaryPath = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else {
-            throw ResultsStoreError.writeFailed(path: url.path, reason: "cannot create \(temporaryPath): \(systemError())")
+            throw ResultsStoreError.writeFailed(
+                path: url.path, reason: "cannot create \(temporaryPath): \(systemError())")
         }
 
         do {
@@ -48,7 +49,8 @@ public enum AtomicFile {
         guard rename(temporaryPath, url.path) == 0 else {
             let reason = systemError()
             unlink(temporaryPath)
-            throw ResultsStoreError.writeFailed(path: url.path, reason: "cannot rename the temporary file into place: \(reason)")
+            throw ResultsStoreError.writeFailed(
+                path: url.path, reason: "cannot rename the temporary file into place: \(reason)")
         }
     }
 

@@ -107,7 +107,8 @@ public struct SHA256: Sendable {
                 while blockStart < blocks.count {
                     for t in 0..<16 {
                         let base = blockStart + 4 * t
-                        w[t] = UInt32(blocks[base]) << 24 | UInt32(blocks[base + 1]) << 16
+                        w[t] =
+                            UInt32(blocks[base]) << 24 | UInt32(blocks[base + 1]) << 16
                             | UInt32(blocks[base + 2]) << 8 | UInt32(blocks[base + 3])
                     }
                     for t in 16..<64 {
@@ -123,7 +124,9 @@ public struct SHA256: Sendable {
     }
 
     /// Applies the 64 rounds to one message schedule and adds the result into the state.
-    private mutating func compressBlock(schedule w: UnsafeBufferPointer<UInt32>, constants k: UnsafeBufferPointer<UInt32>) {
+    private mutating func compressBlock(
+        schedule w: UnsafeBufferPointer<UInt32>, constants k: UnsafeBufferPointer<UInt32>
+    ) {
         var (a, b, c, d, e, f, g, h) = state
         for t in 0..<64 {
             let sigma1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)

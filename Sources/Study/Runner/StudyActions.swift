@@ -32,6 +32,13 @@ public struct PrepareModelRequest: Sendable, Equatable {
     /// Seed of the random number generator that draws the weights.
     public var seed: UInt64
     public var output: URL
+
+    public init(model: String, graph: URL, seed: UInt64, output: URL) {
+        self.model = model
+        self.graph = graph
+        self.seed = seed
+        self.output = output
+    }
 }
 
 public struct CompressRequest: Sendable, Equatable {
@@ -41,6 +48,14 @@ public struct CompressRequest: Sendable, Equatable {
     public var method: String
     public var rankPolicy: RankPolicy
     public var output: URL
+
+    public init(model: String, input: URL, method: String, rankPolicy: RankPolicy, output: URL) {
+        self.model = model
+        self.input = input
+        self.method = method
+        self.rankPolicy = rankPolicy
+        self.output = output
+    }
 }
 
 public struct FineTuneRequest: Sendable, Equatable {
@@ -53,6 +68,18 @@ public struct FineTuneRequest: Sendable, Equatable {
     public var settings: FineTuneSpec
     public var threads: Int
     public var output: URL
+
+    public init(
+        model: String, input: URL, teacher: URL, dataset: DatasetSpec, settings: FineTuneSpec, threads: Int, output: URL
+    ) {
+        self.model = model
+        self.input = input
+        self.teacher = teacher
+        self.dataset = dataset
+        self.settings = settings
+        self.threads = threads
+        self.output = output
+    }
 }
 
 public struct EvaluateRequest: Sendable, Equatable {
@@ -65,6 +92,18 @@ public struct EvaluateRequest: Sendable, Equatable {
     public var threads: Int
     /// Number of test samples from the start of the split; nil for all.
     public var limit: Int?
+
+    public init(
+        model: URL, dataset: DatasetSpec, runtime: String, optimized: Bool, batch: Int, threads: Int, limit: Int? = nil
+    ) {
+        self.model = model
+        self.dataset = dataset
+        self.runtime = runtime
+        self.optimized = optimized
+        self.batch = batch
+        self.threads = threads
+        self.limit = limit
+    }
 }
 
 public struct BenchmarkRequest: Sendable, Equatable {
@@ -79,6 +118,16 @@ public struct BenchmarkRequest: Sendable, Equatable {
     public var warmup: Int
     /// Timed inferences.
     public var iterations: Int
+
+    public init(model: URL, runtime: String, optimized: Bool, threads: Int, batch: Int, warmup: Int, iterations: Int) {
+        self.model = model
+        self.runtime = runtime
+        self.optimized = optimized
+        self.threads = threads
+        self.batch = batch
+        self.warmup = warmup
+        self.iterations = iterations
+    }
 }
 
 /// Parameter and MAC counts of a model file.
@@ -104,7 +153,9 @@ public struct ActionOutcome: Sendable, Equatable {
     public var unavailable: String?
 
     /// A successful measurement.
-    public static func measured(_ metrics: Metrics, runtimeVersion: String? = nil, ranks: [String: [Int]]? = nil) -> ActionOutcome {
+    public static func measured(_ metrics: Metrics, runtimeVersion: String? = nil, ranks: [String: [Int]]? = nil)
+        -> ActionOutcome
+    {
         ActionOutcome(metrics: metrics, runtimeVersion: runtimeVersion, ranks: ranks, unavailable: nil)
     }
 

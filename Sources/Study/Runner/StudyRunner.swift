@@ -39,7 +39,8 @@ public struct StudyRunSummary: Sendable, Equatable {
 
     public static func == (lhs: StudyRunSummary, rhs: StudyRunSummary) -> Bool {
         lhs.finished == rhs.finished && lhs.skipped == rhs.skipped
-            && lhs.failures.map(\.key) == rhs.failures.map(\.key) && lhs.failures.map(\.error) == rhs.failures.map(\.error)
+            && lhs.failures.map(\.key) == rhs.failures.map(\.key)
+            && lhs.failures.map(\.error) == rhs.failures.map(\.error)
     }
 }
 
@@ -161,7 +162,8 @@ public struct StudyRunner {
             runKey: run.key, kind: run.kind.resultKind!, model: ModelIdentity(name: run.model, sha256: "unknown"),
             method: run.method, rankPolicy: run.rankPolicy?.description, ranks: outcome.ranks, state: run.state,
             runtime: run.runtime.map { RuntimeIdentity(name: $0, version: outcome.runtimeVersion ?? "unknown") },
-            optimized: run.optimized, threads: run.threads, batch: run.batch, provenance: provenance, timestamp: clock(),
+            optimized: run.optimized, threads: run.threads, batch: run.batch, provenance: provenance,
+            timestamp: clock(),
             metrics: nil, unavailable: outcome.unavailable)
 
         let modelFile = run.measuredModel
@@ -190,7 +192,8 @@ public struct StudyRunner {
     }
 
     private func prepare(_ run: StudyRun) throws {
-        guard case .randomWeights(let graph, let seed)? = spec.models.first(where: { $0.name == run.model })?.source else {
+        guard case .randomWeights(let graph, let seed)? = spec.models.first(where: { $0.name == run.model })?.source
+        else {
             preconditionFailure("prepare run \(run.key) for a model without random weights")
         }
         try actions.prepareModel(PrepareModelRequest(model: run.model, graph: graph, seed: seed, output: run.output!))
@@ -206,21 +209,26 @@ public struct StudyRunner {
             preconditionFailure("prepare runs write no document")
         case .compress:
             outcome = try actions.compress(
-                CompressRequest(model: run.model, input: run.input, method: run.method, rankPolicy: run.rankPolicy!, output: run.output!))
+                CompressRequest(
+                    model: run.model, input: run.input, method: run.method, rankPolicy: run.rankPolicy!,
+                    output: run.output!))
         case .finetune:
             outcome = try actions.fineTune(
                 FineTuneRequest(
-                    model: run.model, input: run.input, teacher: run.teacher!, dataset: spec.dataset!, settings: spec.fineTune,
+                    model: run.model, input: run.input, teacher: run.teacher!, dataset: spec.dataset!,
+                    settings: spec.fineTune,
                     threads: spec.evaluation.threads, output: run.output!))
         case .eval:
             outcome = try actions.evaluate(
                 EvaluateRequest(
-                    model: run.input, dataset: spec.dataset!, runtime: run.runtime!, optimized: run.optimized!, batch: run.batch!,
+                    model: run.input, dataset: spec.dataset!, runtime: run.runtime!, optimized: run.optimized!,
+                    batch: run.batch!,
                     threads: run.threads!, limit: spec.evaluation.limit))
         case .bench:
             outcome = try actions.benchmark(
                 BenchmarkRequest(
-                    model: run.input, runtime: run.runtime!, optimized: run.optimized!, threads: run.threads!, batch: run.batch!,
+                    model: run.input, runtime: run.runtime!, optimized: run.optimized!, threads: run.threads!,
+                    batch: run.batch!,
                     warmup: spec.benchmark.warmup, iterations: spec.benchmark.iterations))
         }
 
@@ -241,7 +249,8 @@ public enum StudyRunError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .missingInput(let key, let path):
-            return "run \(key): input model \(path) does not exist; run the step that writes it, or delete its results document"
+            return
+                "run \(key): input model \(path) does not exist; run the step that writes it, or delete its results document"
         case .missingOutput(let key, let path):
             return "run \(key): the action reported success but wrote no model at \(path)"
         }

@@ -19,13 +19,15 @@ extension StudySpec {
             let originalDependencies = original.map { [$0.key] } ?? []
 
             let originalVariant = Variant(
-                model: model.name, method: "none", rankPolicy: nil, state: .original, keyPrefix: "\(model.name).original",
+                model: model.name, method: "none", rankPolicy: nil, state: .original,
+                keyPrefix: "\(model.name).original",
                 file: originalFile, dependencies: originalDependencies)
             if states.contains(.original) { runs += measurementRuns(originalVariant) }
 
             for method in methods {
                 for policy in rankPolicies {
-                    runs += decompositionRuns(model: model.name, method: method, policy: policy, original: originalVariant)
+                    runs += decompositionRuns(
+                        model: model.name, method: method, policy: policy, original: originalVariant)
                 }
             }
         }
@@ -46,7 +48,8 @@ extension StudySpec {
     private func originalFileURL(_ model: ModelSpec) -> URL {
         switch model.source {
         case .file(let url): return url
-        case .randomWeights: return output.models.appendingPathComponent(model.name).appendingPathComponent("original.onnx")
+        case .randomWeights:
+            return output.models.appendingPathComponent(model.name).appendingPathComponent("original.onnx")
         }
     }
 
@@ -62,7 +65,8 @@ extension StudySpec {
         let folder = output.models.appendingPathComponent(model)
 
         let compress = StudyRun(
-            key: "\(stem).compress", kind: .compress, model: model, method: method, rankPolicy: policy, state: .decomposed,
+            key: "\(stem).compress", kind: .compress, model: model, method: method, rankPolicy: policy,
+            state: .decomposed,
             input: original.file, output: folder.appendingPathComponent("\(method)-\(policy.slug).decomposed.onnx"),
             dependencies: original.dependencies)
         var runs = [compress]
@@ -73,7 +77,8 @@ extension StudySpec {
 
         guard states.contains(.finetuned) else { return runs }
         var finetune = StudyRun(
-            key: "\(stem).finetune", kind: .finetune, model: model, method: method, rankPolicy: policy, state: .finetuned,
+            key: "\(stem).finetune", kind: .finetune, model: model, method: method, rankPolicy: policy,
+            state: .finetuned,
             input: decomposed.file, output: folder.appendingPathComponent("\(method)-\(policy.slug).finetuned.onnx"),
             dependencies: decomposed.dependencies + original.dependencies)
         finetune.teacher = original.file

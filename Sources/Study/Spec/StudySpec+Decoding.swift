@@ -47,9 +47,12 @@ extension StudySpec {
         fineTune = try Self.decodeFineTune(reader)
         output = try Self.decodeOutput(reader, name: name, resolver: resolver)
         self.name = name
+        description = try reader.string("description")
     }
 
-    private static func decodeModels(_ reader: SpecObjectReader, resolver: PathResolver) throws(StudySpecError) -> [ModelSpec] {
+    private static func decodeModels(_ reader: SpecObjectReader, resolver: PathResolver) throws(StudySpecError)
+        -> [ModelSpec]
+    {
         guard let entries = try reader.array("models") else { throw .missingKey(key: "models") }
 
         var models: [ModelSpec] = []
@@ -76,7 +79,8 @@ extension StudySpec {
             case (nil, let graph?):
                 let seed = try model.int("random_weights_seed") ?? 0
                 guard seed >= 0 else {
-                    throw .invalidValue(key: model.keyPath("random_weights_seed"), value: String(seed), reason: "must not be negative")
+                    throw .invalidValue(
+                        key: model.keyPath("random_weights_seed"), value: String(seed), reason: "must not be negative")
                 }
                 source = .randomWeights(graph: resolver.url(graph), seed: UInt64(seed))
             case (nil, nil):
@@ -91,7 +95,9 @@ extension StudySpec {
         return models
     }
 
-    private static func decodeDataset(_ reader: SpecObjectReader, resolver: PathResolver) throws(StudySpecError) -> DatasetSpec? {
+    private static func decodeDataset(_ reader: SpecObjectReader, resolver: PathResolver) throws(StudySpecError)
+        -> DatasetSpec?
+    {
         guard let dataset = try reader.object("dataset") else { return nil }
         try dataset.rejectUnknownKeys(allowed: ["kind", "path"])
         guard let kind = try dataset.string("kind") else { throw .missingKey(key: dataset.keyPath("kind")) }
@@ -104,7 +110,9 @@ extension StudySpec {
         return DatasetSpec(kind: kind, path: resolver.url(path))
     }
 
-    private static func decodeStates(_ reader: SpecObjectReader, hasDataset: Bool) throws(StudySpecError) -> [ModelState] {
+    private static func decodeStates(_ reader: SpecObjectReader, hasDataset: Bool) throws(StudySpecError)
+        -> [ModelState]
+    {
         guard let entries = try reader.array("states") else {
             return hasDataset ? ModelState.allCases : [.original, .decomposed]
         }
@@ -112,7 +120,8 @@ extension StudySpec {
         for entry in entries {
             let text = try SpecObjectReader.string(entry.value, key: entry.key)
             guard let state = ModelState(rawValue: text) else {
-                throw .invalidValue(key: entry.key, value: "\"\(text)\"", reason: "expected original, decomposed or finetuned")
+                throw .invalidValue(
+                    key: entry.key, value: "\"\(text)\"", reason: "expected original, decomposed or finetuned")
             }
             guard !states.contains(state) else { throw .duplicateValue(key: "states", value: "\"\(text)\"") }
             if state == .finetuned, !hasDataset {
@@ -123,7 +132,9 @@ extension StudySpec {
         return states
     }
 
-    private static func decodeMethods(_ reader: SpecObjectReader, states: [ModelState]) throws(StudySpecError) -> [String] {
+    private static func decodeMethods(_ reader: SpecObjectReader, states: [ModelState]) throws(StudySpecError)
+        -> [String]
+    {
         guard let entries = try reader.array("methods") else {
             if states == [.original] { return [] }
             throw .missingKey(key: "methods")
@@ -133,7 +144,8 @@ extension StudySpec {
             let method = try SpecObjectReader.string(entry.value, key: entry.key)
             guard knownMethods.contains(method) else {
                 throw .invalidValue(
-                    key: entry.key, value: "\"\(method)\"", reason: "expected one of \(knownMethods.joined(separator: ", "))")
+                    key: entry.key, value: "\"\(method)\"",
+                    reason: "expected one of \(knownMethods.joined(separator: ", "))")
             }
             guard !methods.contains(method) else { throw .duplicateValue(key: "methods", value: "\"\(method)\"") }
             methods.append(method)
@@ -154,7 +166,9 @@ extension StudySpec {
     }
 
     private static func decodeRuntimes(_ reader: SpecObjectReader) throws(StudySpecError) -> [RuntimeSpec] {
-        guard let entries = try reader.array("runtimes") else { return [RuntimeSpec(name: "builtin", optimized: [false, true])] }
+        guard let entries = try reader.array("runtimes") else {
+            return [RuntimeSpec(name: "builtin", optimized: [false, true])]
+        }
         var runtimes: [RuntimeSpec] = []
         for entry in entries {
             let runtime = try SpecObjectReader(path: entry.key, value: entry.value)
@@ -170,7 +184,9 @@ extension StudySpec {
                 guard case .bool(let value) = flag.value else {
                     throw .wrongType(key: flag.key, expected: "true or false", found: flag.value.typeName)
                 }
-                guard !optimized.contains(value) else { throw .duplicateValue(key: runtime.keyPath("optimized"), value: String(value)) }
+                guard !optimized.contains(value) else {
+                    throw .duplicateValue(key: runtime.keyPath("optimized"), value: String(value))
+                }
                 optimized.append(value)
             }
             runtimes.append(RuntimeSpec(name: name, optimized: optimized))
@@ -187,23 +203,33 @@ extension StudySpec {
             var values: [Int] = []
             for entry in entries {
                 let value = try SpecObjectReader.int(entry.value, key: entry.key)
-                guard value >= 1 else { throw .invalidValue(key: entry.key, value: String(value), reason: "must be at least 1") }
-                guard !values.contains(value) else { throw .duplicateValue(key: benchmark!.keyPath(key), value: String(value)) }
+                guard value >= 1 else {
+                    throw .invalidValue(key: entry.key, value: String(value), reason: "must be at least 1")
+                }
+                guard !values.contains(value) else {
+                    throw .duplicateValue(key: benchmark!.keyPath(key), value: String(value))
+                }
                 values.append(value)
             }
             return values
         }
 
         let warmup = try benchmark?.int("warmup") ?? 10
-        guard warmup >= 0 else { throw .invalidValue(key: "benchmark.warmup", value: String(warmup), reason: "must not be negative") }
+        guard warmup >= 0 else {
+            throw .invalidValue(key: "benchmark.warmup", value: String(warmup), reason: "must not be negative")
+        }
         let iterations = try benchmark?.int("iterations") ?? 100
         guard iterations >= 1 else {
             throw .invalidValue(key: "benchmark.iterations", value: String(iterations), reason: "must be at least 1")
         }
-        return BenchmarkSpec(threads: try positiveList("threads"), batch: try positiveList("batch"), warmup: warmup, iterations: iterations)
+        return BenchmarkSpec(
+            threads: try positiveList("threads"), batch: try positiveList("batch"), warmup: warmup,
+            iterations: iterations)
     }
 
-    private static func decodeEvaluation(_ reader: SpecObjectReader, benchmark: BenchmarkSpec) throws(StudySpecError) -> EvaluationSpec {
+    private static func decodeEvaluation(_ reader: SpecObjectReader, benchmark: BenchmarkSpec) throws(StudySpecError)
+        -> EvaluationSpec
+    {
         let evaluation = try reader.object("evaluation")
         try evaluation?.rejectUnknownKeys(allowed: ["runtime", "optimized", "batch", "threads", "limit"])
 
@@ -214,7 +240,8 @@ extension StudySpec {
         let limit = try evaluation?.int("limit")
         if let limit { _ = try positive(limit, key: "evaluation.limit") }
         return EvaluationSpec(
-            runtime: runtime, optimized: try evaluation?.bool("optimized") ?? true, batch: batch, threads: threads, limit: limit)
+            runtime: runtime, optimized: try evaluation?.bool("optimized") ?? true, batch: batch, threads: threads,
+            limit: limit)
     }
 
     private static func decodeFineTune(_ reader: SpecObjectReader) throws(StudySpecError) -> FineTuneSpec {
@@ -230,7 +257,8 @@ extension StudySpec {
         }
         let learningRate = try fineTune?.double("learning_rate") ?? 0.001
         guard learningRate > 0 else {
-            throw .invalidValue(key: "fine_tune.learning_rate", value: formatNumber(learningRate), reason: "must be positive")
+            throw .invalidValue(
+                key: "fine_tune.learning_rate", value: formatNumber(learningRate), reason: "must be positive")
         }
         let epochs = try fineTune?.double("epochs")
         if let epochs, epochs <= 0 {
@@ -238,12 +266,15 @@ extension StudySpec {
         }
         let weightDecay = try fineTune?.double("weight_decay") ?? 0
         guard weightDecay >= 0 else {
-            throw .invalidValue(key: "fine_tune.weight_decay", value: formatNumber(weightDecay), reason: "must not be negative")
+            throw .invalidValue(
+                key: "fine_tune.weight_decay", value: formatNumber(weightDecay), reason: "must not be negative")
         }
         let trainLimit = try fineTune?.int("train_limit")
         if let trainLimit { _ = try positive(trainLimit, key: "fine_tune.train_limit") }
         let seed = try fineTune?.int("seed") ?? 0
-        guard seed >= 0 else { throw .invalidValue(key: "fine_tune.seed", value: String(seed), reason: "must not be negative") }
+        guard seed >= 0 else {
+            throw .invalidValue(key: "fine_tune.seed", value: String(seed), reason: "must not be negative")
+        }
 
         return FineTuneSpec(
             maxSteps: try positive(fineTune?.int("max_steps") ?? 200, key: "fine_tune.max_steps"),
@@ -260,16 +291,20 @@ extension StudySpec {
         try distillation.rejectUnknownKeys(allowed: ["temperature", "alpha"])
         let temperature = try distillation.double("temperature") ?? 4
         guard temperature > 0 else {
-            throw .invalidValue(key: distillation.keyPath("temperature"), value: formatNumber(temperature), reason: "must be positive")
+            throw .invalidValue(
+                key: distillation.keyPath("temperature"), value: formatNumber(temperature), reason: "must be positive")
         }
         let alpha = try distillation.double("alpha") ?? 0.9
         guard (0...1).contains(alpha) else {
-            throw .invalidValue(key: distillation.keyPath("alpha"), value: formatNumber(alpha), reason: "must be in [0, 1]")
+            throw .invalidValue(
+                key: distillation.keyPath("alpha"), value: formatNumber(alpha), reason: "must be in [0, 1]")
         }
         return DistillationSpec(temperature: temperature, alpha: alpha)
     }
 
-    private static func decodeOutput(_ reader: SpecObjectReader, name: String, resolver: PathResolver) throws(StudySpecError) -> OutputSpec {
+    private static func decodeOutput(_ reader: SpecObjectReader, name: String, resolver: PathResolver)
+        throws(StudySpecError) -> OutputSpec
+    {
         let output = try reader.object("output")
         try output?.rejectUnknownKeys(allowed: ["results", "models", "report"])
         let results = resolver.url(try output?.string("results") ?? "results/\(name)")
@@ -294,7 +329,9 @@ private func validateIdentifier(_ name: String, key: String) throws(StudySpecErr
 
 private func validateRuntimeName(_ name: String, key: String) throws(StudySpecError) {
     guard StudySpec.knownRuntimes.contains(name) else {
-        throw .invalidValue(key: key, value: "\"\(name)\"", reason: "expected one of \(StudySpec.knownRuntimes.joined(separator: ", "))")
+        throw .invalidValue(
+            key: key, value: "\"\(name)\"", reason: "expected one of \(StudySpec.knownRuntimes.joined(separator: ", "))"
+        )
     }
 }
 

@@ -9,6 +9,7 @@ import Foundation
 /// | key | meaning |
 /// | --- | --- |
 /// | `name` | study name, letters, digits, `_` and `-` (required) |
+/// | `description` | free text (optional) |
 /// | `models` | list of `{name, file}` or `{name, graph, random_weights_seed}` (required) |
 /// | `methods` | decomposition methods: `cp`, `tucker2`, `tt`, `tr` (required unless `states` is `["original"]`) |
 /// | `rank_policies` | `ratio:<f>`, `energy:<f>`, `fixed:<rank>`, `evbmf` (default `["ratio:0.5"]`) |
@@ -24,6 +25,8 @@ import Foundation
 /// sets to its working directory.
 public struct StudySpec: Sendable, Equatable {
     public var name: String
+    /// Free text describing the study, for people reading the spec.
+    public var description: String?
     public var models: [ModelSpec]
     public var methods: [String]
     public var rankPolicies: [RankPolicy]
@@ -39,6 +42,35 @@ public struct StudySpec: Sendable, Equatable {
     public static let knownMethods = ["cp", "tucker2", "tt", "tr"]
     /// Runtimes the study accepts.
     public static let knownRuntimes = ["builtin", "onnxruntime", "tensorrt"]
+
+    /// Creates a spec without validation; `init(json:baseDirectory:)` validates.
+    public init(
+        name: String,
+        description: String? = nil,
+        models: [ModelSpec],
+        methods: [String],
+        rankPolicies: [RankPolicy],
+        states: [ModelState],
+        runtimes: [RuntimeSpec],
+        dataset: DatasetSpec? = nil,
+        evaluation: EvaluationSpec,
+        fineTune: FineTuneSpec,
+        benchmark: BenchmarkSpec,
+        output: OutputSpec
+    ) {
+        self.name = name
+        self.description = description
+        self.models = models
+        self.methods = methods
+        self.rankPolicies = rankPolicies
+        self.states = states
+        self.runtimes = runtimes
+        self.dataset = dataset
+        self.evaluation = evaluation
+        self.fineTune = fineTune
+        self.benchmark = benchmark
+        self.output = output
+    }
 }
 
 /// A model of the study and where its original file comes from.
@@ -46,6 +78,11 @@ public struct ModelSpec: Sendable, Equatable {
     /// Name used in run keys, file names and the report: letters, digits, `_` and `-`.
     public var name: String
     public var source: ModelSource
+
+    public init(name: String, source: ModelSource) {
+        self.name = name
+        self.source = source
+    }
 }
 
 public enum ModelSource: Sendable, Equatable {
@@ -63,6 +100,11 @@ public struct RuntimeSpec: Sendable, Equatable {
     /// Settings to measure, in order: false is before the runtime's own graph optimization
     /// (ONNX Runtime `ORT_DISABLE_ALL`, the built-in engine without fusion), true after it.
     public var optimized: [Bool]
+
+    public init(name: String, optimized: [Bool]) {
+        self.name = name
+        self.optimized = optimized
+    }
 }
 
 /// A labelled dataset for evaluation (its test split) and fine-tuning (its training split).
@@ -72,6 +114,11 @@ public struct DatasetSpec: Sendable, Equatable {
     public var path: URL
 
     public static let knownKinds = ["fashion-mnist", "mnist", "image-folder", "npy"]
+
+    public init(kind: String, path: URL) {
+        self.kind = kind
+        self.path = path
+    }
 }
 
 /// How accuracy is measured.
@@ -86,6 +133,14 @@ public struct EvaluationSpec: Sendable, Equatable {
     public var threads: Int
     /// Number of test samples to evaluate, from the start of the split; nil for all.
     public var limit: Int?
+
+    public init(runtime: String, optimized: Bool, batch: Int, threads: Int, limit: Int? = nil) {
+        self.runtime = runtime
+        self.optimized = optimized
+        self.batch = batch
+        self.threads = threads
+        self.limit = limit
+    }
 }
 
 /// Fine-tuning of decomposed models.
@@ -113,6 +168,22 @@ public struct FineTuneSpec: Sendable, Equatable {
     public var distillation: DistillationSpec?
 
     public static let knownOptimizers = ["sgd", "adam"]
+
+    public init(
+        maxSteps: Int, epochs: Double? = nil, batch: Int, learningRate: Double, optimizer: String, momentum: Double,
+        weightDecay: Double, trainLimit: Int? = nil, seed: UInt64, distillation: DistillationSpec? = nil
+    ) {
+        self.maxSteps = maxSteps
+        self.epochs = epochs
+        self.batch = batch
+        self.learningRate = learningRate
+        self.optimizer = optimizer
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.trainLimit = trainLimit
+        self.seed = seed
+        self.distillation = distillation
+    }
 }
 
 /// Knowledge distillation (Hinton, Vinyals and Dean, 2015): the loss mixes cross-entropy
@@ -122,6 +193,11 @@ public struct DistillationSpec: Sendable, Equatable {
     public var temperature: Double
     /// Weight of the distillation term, in [0, 1]; the label term gets 1 − alpha (default 0.9).
     public var alpha: Double
+
+    public init(temperature: Double, alpha: Double) {
+        self.temperature = temperature
+        self.alpha = alpha
+    }
 }
 
 /// Latency measurement settings.
@@ -134,6 +210,13 @@ public struct BenchmarkSpec: Sendable, Equatable {
     public var warmup: Int
     /// Timed inferences (default 100).
     public var iterations: Int
+
+    public init(threads: [Int], batch: [Int], warmup: Int, iterations: Int) {
+        self.threads = threads
+        self.batch = batch
+        self.warmup = warmup
+        self.iterations = iterations
+    }
 }
 
 /// Folders the study writes.
@@ -144,4 +227,10 @@ public struct OutputSpec: Sendable, Equatable {
     public var models: URL
     /// Report tables and plots.
     public var report: URL
+
+    public init(results: URL, models: URL, report: URL) {
+        self.results = results
+        self.models = models
+        self.report = report
+    }
 }
