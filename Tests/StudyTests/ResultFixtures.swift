@@ -50,7 +50,7 @@ enum ResultFixtures {
             unavailable: unavailable)
     }
 
-    /// A study of model `net`: the original, and CP decomposed and fine-tuned.
+    /// Returns the documents of a study of model `net`: the original, and CP decomposed and fine-tuned.
     ///
     /// builtin: original 10 ms before / 5 ms after optimization, CP 5 ms / 4 ms, so CP's
     /// speedup is 2 before and 1.25 after, and 0.625 of it survives.

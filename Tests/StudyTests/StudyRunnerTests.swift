@@ -57,7 +57,7 @@ private final class RecordingEngine {
     }
 }
 
-/// A study in a fresh temporary folder: one random-weight model, CP and TT, all states,
+/// Creates a study in a fresh temporary folder: one random-weight model, CP and TT, all states,
 /// builtin and tensorrt before and after optimization.
 private func makeStudy() throws -> (folder: URL, spec: StudySpec) {
     let folder = try TestEnvironment.makeTemporaryDirectory("factorize-study-runner")

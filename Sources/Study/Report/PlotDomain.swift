@@ -7,7 +7,8 @@ struct PlotDomain: Sendable {
     var scale: ScatterPlot.Scale
     var ticks: [Double]
 
-    /// Most ticks per axis; with the plot's 500 px axes, labels then stay at least 60 px apart.
+    /// Maximum number of ticks per axis. Ticks on a log axis can still sit close together, so
+    /// `ScatterPlot` also drops tick labels that would overlap.
     static let maximumTickCount = 8
 
     init(values: [Double], scale: ScatterPlot.Scale) {

@@ -120,11 +120,13 @@ public struct ReportTable: Sendable, Equatable {
             "\\caption{\(escapeLaTeX(title))}",
         ]
         if let label { lines.append("\\label{\(escapeLaTeX(label))}") }
+
         lines.append("\\begin{tabular}{\(alignment)}")
         lines.append("\\toprule")
         lines += groupHeaderLines()
         lines.append(columns.map { escapeLaTeX(groupedHeader($0)) }.joined(separator: " & ") + " \\\\")
         lines.append("\\midrule")
+
         for row in rows {
             let cells = row.map { cell -> String in
                 switch cell {
@@ -136,6 +138,7 @@ public struct ReportTable: Sendable, Equatable {
             }
             lines.append(cells.joined(separator: " & ") + " \\\\")
         }
+
         lines.append("\\bottomrule")
         lines.append("\\end{tabular}")
         for (index, reason) in reasons.enumerated() {
@@ -145,13 +148,13 @@ public struct ReportTable: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The header under a group, without the group name when it starts with it.
+    /// Returns the header under a group, without the group name when it starts with it.
     private func groupedHeader(_ column: Column) -> String {
         guard let group = column.group, column.header.hasPrefix(group + " ") else { return column.header }
         return String(column.header.dropFirst(group.count + 1))
     }
 
-    /// The `\multicolumn` line and `\cmidrule`s for runs of columns that share a group.
+    /// Renders the `\multicolumn` line and `\cmidrule`s for runs of columns that share a group.
     private func groupHeaderLines() -> [String] {
         guard columns.contains(where: { $0.group != nil }) else { return [] }
         var cells: [String] = []

@@ -3,10 +3,9 @@ import Foundation
 /// A scatter plot rendered as a standalone SVG document, written by hand so the report needs
 /// no plotting library.
 ///
-/// The layout is fixed: title on top, plot area on the left with tick labels and axis
-/// titles outside it, and the legend in a column to the right of the plot area, so that no
-/// text overlaps points or other text. Each point carries a `<title>` that browsers show as
-/// a tooltip.
+/// The layout is fixed. The title is on top, the plot area on the left with tick labels and
+/// axis titles outside it, and the legend in a column to its right, so no text overlaps
+/// points or other text. Each point carries a `<title>` that browsers show as a tooltip.
 public struct ScatterPlot: Sendable {
     public enum Scale: Sendable { case linear, logarithmic }
 
@@ -28,7 +27,7 @@ public struct ScatterPlot: Sendable {
     public struct Point: Sendable {
         public var x: Double
         public var y: Double
-        /// Filled or hollow marker; the plot's `fillLegend` says what each means.
+        /// Filled or hollow marker. The plot's `fillLegend` gives the meaning of each.
         public var filled: Bool
         /// Tooltip text.
         public var label: String
@@ -85,7 +84,7 @@ public struct ScatterPlot: Sendable {
     static let legendLeft = 615.0
     static let legendRowHeight = 24.0
     static let markerRadius = 6.0
-    /// Longest legend label that fits the legend column at 13 px.
+    /// Maximum length in characters of a legend label at 13 px in the legend column.
     static let legendLabelLimit = 22
     static let fontFamily = "Helvetica, Arial, sans-serif"
 
@@ -142,16 +141,17 @@ public struct ScatterPlot: Sendable {
         return true
     }
 
-    /// The title centered over the whole image, at 18 px unless it needs a smaller size to
-    /// fit the width. The width estimate assumes bold sans-serif glyphs of 0.6 em on average.
+    /// Renders the title centered over the whole image, at 18 px unless a smaller size is needed
+    /// to fit the width. The width estimate assumes bold sans-serif glyphs of 0.6 em on average.
     private func titleText() -> String {
         let available = Self.width - 20
         let size = min(18, Int(available / (0.6 * Double(max(title.count, 1)))))
         return text(title, x: Self.width / 2, y: 32, size: max(size, 10), anchor: "middle", weight: "bold")
     }
 
-    /// Grid lines, tick marks and tick labels. A label that would come closer than its own
-    /// width to the previous one (x axis) or 14 px (y axis) is left out; its grid line stays.
+    /// Renders grid lines, tick marks and tick labels. A label is left out when it would come
+    /// closer to the previous one than its own width (x axis) or 14 px (y axis), but its grid
+    /// line stays.
     private func grid(xMap: AxisMap, yMap: AxisMap) -> [String] {
         var lines: [String] = []
         var lastLabelRight = -Double.infinity

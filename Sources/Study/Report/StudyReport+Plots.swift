@@ -24,7 +24,7 @@ public func plotStyle(forMethod method: String) -> (color: String, shape: Scatte
 }
 
 extension StudyReport {
-    /// The report's plots, using the first benchmark setting's rows:
+    /// Builds the report's plots from the first benchmark setting's rows:
     /// accuracy vs compression ratio (when any row has a top-1), and for each runtime
     /// latency vs MACs and speedup after vs before optimization.
     public func plots() -> [ReportPlot] {

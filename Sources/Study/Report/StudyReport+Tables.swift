@@ -1,7 +1,7 @@
 import Foundation
 
 extension StudyReport {
-    /// The table of one benchmark setting for reading: sizes in MB, parameters and MACs in
+    /// Builds the table of one benchmark setting for reading: sizes in MB, parameters and MACs in
     /// millions, top-1 in percent, median latencies in ms, speedups as factors and the
     /// surviving share in percent.
     public func displayTable(for section: ReportSection) -> ReportTable {
@@ -30,7 +30,7 @@ extension StudyReport {
 
         let rows = section.rows.map { row -> [ReportTable.Cell] in
             var cells: [ReportTable.Cell] = [
-                .text(row.key.model), .text(row.key.method), .text(row.key.rankPolicy ?? "–"),
+                .text(row.key.model), .text(row.key.method), row.key.rankPolicy.map { .text($0) } ?? .missing,
                 .text(row.key.state.rawValue),
                 cell(row.sizeMB, decimals: 2),
                 cell(row.parameters, scale: 1e-6, decimals: 2),
@@ -50,7 +50,7 @@ extension StudyReport {
         return ReportTable(title: "Study results, \(section.setting)", columns: columns, rows: rows)
     }
 
-    /// One table of every section for further processing, with raw counts and fractions,
+    /// Builds one table of every section for further processing, with raw counts and fractions,
     /// the benchmark setting in `threads` and `batch` columns, and top-5 and compression ratio.
     public func dataTable() -> ReportTable {
         var columns = [
@@ -101,7 +101,7 @@ extension StudyReport {
         return ReportTable(title: "Study results", columns: columns, rows: rows)
     }
 
-    /// The report as Markdown: provenance, one table per benchmark setting, the plots and any
+    /// Renders the report as Markdown: provenance, one table per benchmark setting, the plots and any
     /// unreadable results files.
     public func markdown(plotFiles: [String] = []) -> String {
         var text = "# Study report\n\n"
@@ -132,7 +132,7 @@ extension StudyReport {
         return text
     }
 
-    /// All display tables as one LaTeX file of `table` environments.
+    /// Renders all display tables as one LaTeX file of `table` environments.
     public func latex() -> String {
         var text = "% Study report tables; needs \\usepackage{booktabs}.\n"
         for (index, section) in sections.enumerated() {
@@ -141,7 +141,7 @@ extension StudyReport {
         return text
     }
 
-    /// CSV of `dataTable()`.
+    /// Renders `dataTable()` as CSV.
     public func csv() -> String {
         dataTable().csv()
     }

@@ -5,7 +5,7 @@ public enum ReportValue: Sendable, Equatable {
     case number(Double)
     /// No document measured it.
     case missing
-    /// The document says it could not be measured, with the reason.
+    /// The document records that it could not be measured, and why.
     case unavailable(String)
 
     public var number: Double? {

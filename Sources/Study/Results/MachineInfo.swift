@@ -24,8 +24,8 @@ public enum MachineInfo {
     /// Extracts a CPU model name from the text of `/proc/cpuinfo`, or nil when it has none.
     ///
     /// x86_64 kernels print `model name`. aarch64 kernels usually print no name, only
-    /// `CPU implementer` and `CPU part` codes, which this maps to the Arm core names that
-    /// the Linux kernel's `arch/arm64/include/asm/cputype.h` lists; other codes come out as
+    /// `CPU implementer` and `CPU part` codes. This maps them to the core names listed in the
+    /// Linux kernel's `arch/arm64/include/asm/cputype.h`, and unknown codes come out as
     /// `implementer 0x.. part 0x...`. Some aarch64 kernels print a `Hardware` line instead.
     public static func cpuModel(fromCPUInfo text: String) -> String? {
         var fields: [String: String] = [:]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a results document measured.
+/// Kind of measurement a results document contains.
 public enum ResultKind: String, Codable, Sendable, CaseIterable {
     /// Accuracy of a model on a labelled dataset.
     case eval
@@ -110,7 +110,7 @@ public struct ResultDocument: Codable, Sendable, Equatable {
     /// When the measurement finished, ISO 8601 in UTC.
     public var timestamp: Date
     public var metrics: Metrics?
-    /// Why the measurement could not be taken, for example `trtexec not found`.
+    /// Reason the measurement could not be taken, for example `trtexec not found`.
     public var unavailable: String?
 
     /// Layout version written by this build.

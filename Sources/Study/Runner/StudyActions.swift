@@ -2,12 +2,14 @@ import Foundation
 
 /// The engine behind a study: the operations that `StudyRunner` calls for each run.
 ///
-/// The study module knows nothing about models, kernels or runtimes; the caller plugs them
-/// in through this protocol, or through `StudyActionClosures`. Each method receives
-/// everything the step needs in its request. A method throws when the step failed (the
-/// runner reports the error and retries the run next time), and returns
-/// `ActionOutcome.unavailable` when the step cannot be measured here, for example because a
-/// runtime is not installed (the runner records that as the run's result).
+/// The study module does not depend on models, kernels or runtimes, so the caller plugs them
+/// in through this protocol or through `StudyActionClosures`. Each method receives
+/// everything the step needs in its request.
+///
+/// A method throws when the step failed. The runner then reports the error and retries the
+/// run next time. A method returns `ActionOutcome.unavailable` when the step cannot be
+/// measured here, for example because a runtime is not installed, and the runner records
+/// that as the run's result.
 public protocol StudyActions {
     /// Writes a runnable model to `request.output` from a weightless graph.
     func prepareModel(_ request: PrepareModelRequest) throws
@@ -142,7 +144,7 @@ public struct ModelStatistics: Sendable, Equatable {
     }
 }
 
-/// What an action measured, or why it could not.
+/// Result of an action: its measurements, or the reason it could not measure.
 public struct ActionOutcome: Sendable, Equatable {
     public var metrics: Metrics
     /// Version of the runtime that ran the model, for `eval` and `bench`.
@@ -152,14 +154,14 @@ public struct ActionOutcome: Sendable, Equatable {
     /// Reason the step could not be measured, such as `trtexec not found`.
     public var unavailable: String?
 
-    /// A successful measurement.
+    /// Returns the outcome of a successful measurement.
     public static func measured(_ metrics: Metrics, runtimeVersion: String? = nil, ranks: [String: [Int]]? = nil)
         -> ActionOutcome
     {
         ActionOutcome(metrics: metrics, runtimeVersion: runtimeVersion, ranks: ranks, unavailable: nil)
     }
 
-    /// A step that cannot be measured on this machine, with the reason.
+    /// Returns the outcome of a step that cannot be measured on this machine.
     public static func unavailable(_ reason: String, runtimeVersion: String? = nil) -> ActionOutcome {
         ActionOutcome(metrics: Metrics(), runtimeVersion: runtimeVersion, ranks: nil, unavailable: reason)
     }

@@ -179,7 +179,7 @@ public struct StudyRunner {
         return document
     }
 
-    /// Returns the reason recorded by the first dependency whose document says `unavailable`,
+    /// Returns the reason recorded by the first dependency whose document records `unavailable`,
     /// prefixed with its key, or nil. A run whose input could not be made cannot be measured.
     private func unavailableDependency(of run: StudyRun) -> String? {
         for key in run.dependencies {

@@ -3,10 +3,10 @@ import Foundation
 extension StudySpec {
     /// Expands the spec into the ordered list of runs it describes.
     ///
-    /// For each model in spec order: preparing the original when its weights are random,
-    /// then the original's evaluation and benchmarks; then for each method and rank policy:
-    /// compression, the decomposed model's evaluation and benchmarks, fine-tuning, and the
-    /// fine-tuned model's evaluation and benchmarks. Compression runs even when `decomposed`
+    /// Models come in spec order. Each starts with preparing the original when its weights
+    /// are random, then the original's evaluation and benchmarks. Then, for each method and
+    /// rank policy, come compression, the decomposed model's evaluation and benchmarks,
+    /// fine-tuning, and the fine-tuned model's evaluation and benchmarks. Compression runs even when `decomposed`
     /// is not among the states, because fine-tuning starts from its output. Evaluation runs
     /// only when the spec has a dataset. Benchmarks run for each runtime, optimization
     /// setting, thread count and batch size, in that nesting order.

@@ -1,5 +1,5 @@
-/// How a decomposition chooses the ranks of each layer, written in specs and results as
-/// `ratio:0.5`, `energy:0.9`, `fixed:16` or `evbmf`.
+/// Rule by which a decomposition chooses the ranks of each layer, written in specs and
+/// results as `ratio:0.5`, `energy:0.9`, `fixed:16` or `evbmf`.
 public enum RankPolicy: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Keep this fraction of each layer's parameters, in (0, 1].
     case ratio(Double)

@@ -121,7 +121,7 @@ public struct DatasetSpec: Sendable, Equatable {
     }
 }
 
-/// How accuracy is measured.
+/// Settings of the accuracy measurement.
 public struct EvaluationSpec: Sendable, Equatable {
     /// Runtime that runs the evaluation (default `builtin`).
     public var runtime: String
