@@ -217,3 +217,18 @@ func architecturesSpecGraphsExist() throws {
 func rankPolicyRoundTrips(text: String) throws {
     #expect(try RankPolicy(parsing: text).description == text)
 }
+
+@Test func checkInputFilesNamesMissingModel() throws {
+    let folder = try TestEnvironment.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data("model".utf8).write(to: folder.appendingPathComponent("a.onnx"))
+    let json = #"{"name": "s", "models": [{"name": "a", "file": "a.onnx"}, {"name": "b", "file": "b.onnx"}], "methods": ["cp"]}"#
+    let spec = try StudySpec(json: Data(json.utf8), baseDirectory: folder)
+
+    #expect(throws: StudySpecError.invalidValue(
+        key: "models[1].file", value: "\"\(folder.appendingPathComponent("b.onnx").standardizedFileURL.path)\"",
+        reason: "file not found")
+    ) {
+        try spec.checkInputFiles()
+    }
+}

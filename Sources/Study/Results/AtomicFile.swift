@@ -32,18 +32,21 @@ public enum AtomicFile {
         }
 
         do {
-            try writeAll(data, to: descriptor, path: temporaryPath)
+            try writeAll(data, to: descriptor, destination: url)
             guard fsync(descriptor) == 0 else {
                 throw ResultsStoreError.writeFailed(path: url.path, reason: "fsync failed: \(systemError())")
-            }
-            guard close(descriptor) == 0 else {
-                unlink(temporaryPath)
-                throw ResultsStoreError.writeFailed(path: url.path, reason: "close failed: \(systemError())")
             }
         } catch {
             close(descriptor)
             unlink(temporaryPath)
             throw error
+        }
+
+        // The descriptor is released even when close(2) reports an error, so it is not closed again.
+        guard close(descriptor) == 0 else {
+            let reason = systemError()
+            unlink(temporaryPath)
+            throw ResultsStoreError.writeFailed(path: url.path, reason: "close failed: \(reason)")
         }
 
         guard rename(temporaryPath, url.path) == 0 else {
@@ -59,14 +62,14 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: url)
     }
 
-    private static func writeAll(_ data: Data, to descriptor: Int32, path: String) throws {
+    private static func writeAll(_ data: Data, to descriptor: Int32, destination: URL) throws {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < bytes.count {
                 let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ResultsStoreError.writeFailed(path: path, reason: "write failed: \(systemError())")
+                    throw ResultsStoreError.writeFailed(path: destination.path, reason: "write failed: \(systemError())")
                 }
                 offset += written
             }

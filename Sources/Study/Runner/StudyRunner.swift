@@ -101,15 +101,15 @@ public struct StudyRunner {
                 report(.skipped(.filtered))
                 continue
             }
+            if isDone(run) {
+                summary.skipped += 1
+                report(.skipped(.alreadyDone))
+                continue
+            }
             if let failed = run.dependencies.first(where: failedKeys.contains) {
                 failedKeys.insert(run.key)
                 summary.skipped += 1
                 report(.skipped(.dependencyFailed(failed)))
-                continue
-            }
-            if isDone(run) {
-                summary.skipped += 1
-                report(.skipped(.alreadyDone))
                 continue
             }
 
