@@ -261,7 +261,9 @@ private func runner(_ spec: StudySpec, _ engine: RecordingEngine, options: Study
     let (folder, spec) = try makeStudy()
     defer { try? FileManager.default.removeItem(at: folder) }
     let engine = RecordingEngine()
-    let summary = runner(spec, engine).run(include: { $0.kind != .bench })
+    var study = runner(spec, engine)
+    study.include = { $0.kind != .bench }
+    let summary = study.run()
     #expect(!engine.calls.contains { $0.hasPrefix("bench") })
     #expect(summary.skipped == spec.runs().filter { $0.kind == .bench }.count)
 }

@@ -68,6 +68,8 @@ public struct StudyRunner {
     public var options: Options
     /// Source of document timestamps; replaceable so tests get fixed times.
     public var clock: () -> Date = Date.init
+    /// Runs for which this returns false are skipped and reported as `filtered`.
+    public var include: (StudyRun) -> Bool = { _ in true }
 
     public init(spec: StudySpec, actions: any StudyActions, provenance: Provenance, options: Options = Options()) {
         self.spec = spec
@@ -80,12 +82,8 @@ public struct StudyRunner {
     public var store: ResultsStore { ResultsStore(directory: spec.output.results) }
 
     /// Performs every run of the study that is not done yet, in `spec.runs()` order.
-    /// - Parameters:
-    ///   - include: runs for which this returns false are skipped as `filtered`.
-    ///   - progress: called before and after each run, on the calling thread.
-    public func run(
-        include: (StudyRun) -> Bool = { _ in true }, progress: (StudyProgress) -> Void = { _ in }
-    ) -> StudyRunSummary {
+    /// - Parameter progress: called before and after each run, on the calling thread.
+    public func run(progress: (StudyProgress) -> Void = { _ in }) -> StudyRunSummary {
         let runs = spec.runs()
         var summary = StudyRunSummary()
         var failedKeys: Set<String> = []
