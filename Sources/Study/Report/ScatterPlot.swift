@@ -335,13 +335,12 @@ func escapeXML(_ text: String) -> String {
     return escaped
 }
 
-/// Formats a tick value compactly: SI suffixes k, M, G from 10^4, otherwise at most three
+/// Formats a tick value compactly: SI suffixes k, M, G from 10^3, otherwise at most three
 /// decimals with trailing zeros removed.
 func formatTick(_ value: Double) -> String {
     let magnitude = abs(value)
-    for (threshold, divisor, suffix) in [(1e10, 1e9, "G"), (1e7, 1e6, "M"), (1e4, 1e3, "k")]
-    where magnitude >= threshold {
-        return trimmedDecimal(value / divisor, decimals: 2) + suffix
+    for (unit, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where magnitude >= unit {
+        return trimmedDecimal(value / unit, decimals: 2) + suffix
     }
     return trimmedDecimal(value, decimals: 3)
 }
