@@ -135,6 +135,10 @@ private func runner(_ spec: StudySpec, _ engine: RecordingEngine, options: Study
     _ = runner(spec, engine).run()
     #expect(engine.calls.first == "compress tt")
     #expect(!engine.calls.contains("compress cp"))
+    #expect(!engine.calls.contains { $0.contains("cp-ratio0.5") }, "runs of other methods stay done")
+    #expect(engine.calls.contains("eval tt-ratio0.5.decomposed.onnx"), "measurements of the new file are redone")
+    #expect(engine.calls.contains("finetune tt-ratio0.5.decomposed.onnx"))
+    #expect(engine.calls.contains("bench tt-ratio0.5.finetuned.onnx builtin true"))
 }
 
 @Test func runnerSkipsDependentsOfFailedRun() throws {

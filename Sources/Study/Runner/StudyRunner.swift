@@ -82,11 +82,15 @@ public struct StudyRunner {
     public var store: ResultsStore { ResultsStore(directory: spec.output.results) }
 
     /// Performs every run of the study that is not done yet, in `spec.runs()` order.
+    ///
+    /// A run also counts as not done when a run it depends on was performed in this call,
+    /// because its document then describes a model file that has since been rewritten.
     /// - Parameter progress: called before and after each run, on the calling thread.
     public func run(progress: (StudyProgress) -> Void = { _ in }) -> StudyRunSummary {
         let runs = spec.runs()
         var summary = StudyRunSummary()
         var failedKeys: Set<String> = []
+        var performedKeys: Set<String> = []
         var modelFacts = ModelFactsCache()
 
         for (offset, run) in runs.enumerated() {
@@ -99,7 +103,7 @@ public struct StudyRunner {
                 report(.skipped(.filtered))
                 continue
             }
-            if isDone(run) {
+            if isDone(run), !run.dependencies.contains(where: performedKeys.contains) {
                 summary.skipped += 1
                 report(.skipped(.alreadyDone))
                 continue
@@ -114,6 +118,7 @@ public struct StudyRunner {
             report(.started)
             do {
                 let document = try perform(run, facts: &modelFacts)
+                performedKeys.insert(run.key)
                 summary.finished += 1
                 report(.finished(document))
             } catch {
