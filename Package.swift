@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets"]),
         .testTarget(name: "BackendsTests", dependencies: ["TestSupport", "Backends"]),
         .testTarget(name: "FactorizeCLITests", dependencies: ["TestSupport", "FactorizeCLI"]),
+        .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -149,6 +149,30 @@ struct ImageFolderTests {
         #expect(dataset.labels == [0, 0, 1])
     }
 
+    @Test func lazyBatchesMatchLoadedDataset() throws {
+        let root = try TestEnvironment.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = try #require(PhotoFixtures.scikitImageData)
+        for (folder, file) in [("a", "chelsea.png"), ("b", "coffee.png"), ("b", "rocket.jpg")] {
+            let classFolder = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: classFolder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: data.appendingPathComponent(file), to: classFolder.appendingPathComponent(file))
+        }
+        let folder = try ImageFolder(root: root)
+        let preprocessor = ImagePreprocessor(resizeShorterSide: 20, cropSize: 16)
+        let dataset = try folder.load(preprocessor: preprocessor)
+
+        var batches = folder.lazyBatches(batchSize: 2, preprocessor: preprocessor, shuffleSeed: 3)
+        var seen: [Int] = []
+        while let batch = batches.next() {
+            #expect(batch.images == dataset.subset(batch.indices).images)
+            #expect(batch.labels == batch.indices.map { dataset.labels[$0] })
+            seen += batch.indices
+        }
+        #expect(batches.error == nil)
+        #expect(seen.sorted() == [0, 1, 2])
+    }
+
     @Test func emptyRootIsRejected() throws {
         let root = try TestEnvironment.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -72,7 +72,7 @@ private let fashionMNISTInstalled = FileManager.default.fileExists(
         let dataset = try FashionMNIST.load(split: .test)
         #expect(dataset.images.shape == [10_000, 1, 28, 28])
         #expect(dataset.classNames.count == 10)
-        // The published test split holds exactly 1 000 images per class.
+        // The published test split contains exactly 1 000 images per class.
         let counts = Dictionary(grouping: dataset.labels, by: { $0 }).mapValues(\.count)
         #expect(counts == Dictionary(uniqueKeysWithValues: (0..<10).map { ($0, 1_000) }))
         #expect(dataset.images.scalars.min() == 0)

@@ -71,6 +71,28 @@ struct ImageDecoderOracleTests {
     }
 }
 
+@Suite(.enabled(if: PhotoFixtures.hasPillow, "needs the oracle Python with Pillow (set FACTORIZE_PYTHON)"))
+struct PNGGammaTests {
+    /// Pillow ignores the gAMA chunk, so decoding must not apply gamma correction either.
+    @Test func gammaChunkIsIgnoredLikePillow() throws {
+        let folder = try TestEnvironment.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = """
+            import sys, zlib, struct
+            def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+            raw = b''.join(b'\\x00' + bytes([(17 * x + 40 * y) % 256 for x in range(12)]) for y in range(3))
+            png = b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 4, 3, 8, 2, 0, 0, 0))
+            png += chunk(b'gAMA', struct.pack('>I', 100000))
+            png += chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+            open(sys.argv[1] + '/linear.png', 'wb').write(png)
+            """
+        try TestEnvironment.runPython(["-c", script, folder.path])
+        let url = folder.appendingPathComponent("linear.png")
+        let image = try ImageDecoder.decode(contentsOf: url)
+        #expect(image.pixels == (try PhotoFixtures.pillowRGB(url)).pixels)
+    }
+}
+
 @Suite struct ImageDecoderErrorTests {
     @Test func unknownFormatIsRejected() {
         #expect(throws: DatasetError.unsupportedImageFormat(path: "x.gif")) {

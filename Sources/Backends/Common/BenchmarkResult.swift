@@ -15,14 +15,14 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public enum Status: String, Codable, Sendable {
         /// The benchmark ran and its numbers are measured.
         case ok
-        /// The runtime is not installed here; `message` says what is missing.
+        /// The runtime is not installed here, and `message` names what is missing.
         case unavailable
     }
 
     /// Runtime name: `onnxruntime`, `tensorrt` or `builtin`.
     public var runtime: String
     public var status: Status
-    /// Why the runtime is unavailable; nil when `status` is `ok`.
+    /// Reason the runtime is unavailable; nil when `status` is `ok`.
     public var message: String?
     public var latencyMilliseconds: LatencyStatistics?
     public var throughputPerSecond: Double?
@@ -53,7 +53,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         self.extras = extras
     }
 
-    /// A result that records that `runtime` cannot run here, with the reason.
+    /// Creates a result that records that `runtime` cannot run here, with the reason.
     public static func unavailable(runtime: String, reason: String) -> BenchmarkResult {
         BenchmarkResult(runtime: runtime, status: .unavailable, message: "unavailable: \(reason)")
     }

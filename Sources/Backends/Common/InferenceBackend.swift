@@ -1,6 +1,6 @@
 import Foundation
 
-/// What to benchmark: the model, its input shapes and how long to measure.
+/// A benchmark request: the model, its input shapes and how long to measure.
 public struct BenchmarkRequest: Sendable, Equatable {
     /// ONNX model file.
     public var model: URL
@@ -35,7 +35,7 @@ public struct BenchmarkRequest: Sendable, Equatable {
 /// A runtime that can time a model: ONNX Runtime, TensorRT or the built-in engine.
 ///
 /// `benchmark` returns a `BenchmarkResult` with status `unavailable` when the runtime is
-/// not installed, so that a study over several runtimes continues; it throws only when the
+/// not installed, so that a study over several runtimes continues. It throws only when the
 /// runtime is present but the run fails.
 public protocol InferenceBackend: Sendable {
     /// Runtime name used in results: `onnxruntime`, `tensorrt`, `builtin`.

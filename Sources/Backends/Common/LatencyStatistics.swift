@@ -1,8 +1,8 @@
 /// Summary statistics of per-inference latencies in milliseconds.
 ///
-/// Every field is optional because a runtime's log may omit it (older trtexec releases,
-/// for example, print only the 99th percentile); an absent field is omitted from JSON
-/// rather than estimated.
+/// Every field is optional because a runtime's log may omit it: trtexec before 8.5, for
+/// example, prints only the 99th percentile. An absent field is omitted from JSON rather
+/// than estimated.
 public struct LatencyStatistics: Codable, Equatable, Sendable {
     public var min: Double?
     public var mean: Double?
@@ -44,7 +44,7 @@ public struct LatencyStatistics: Codable, Equatable, Sendable {
             max: sorted.last)
     }
 
-    /// The `percent`-th percentile of ascending values with linear interpolation.
+    /// Returns the `percent`-th percentile of ascending values, interpolating linearly.
     public static func percentile(_ percent: Double, ofSorted sorted: [Double]) -> Double {
         precondition(!sorted.isEmpty, "percentile of no values")
         precondition((0...100).contains(percent), "percentile \(percent) outside 0...100")

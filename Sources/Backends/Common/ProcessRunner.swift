@@ -11,7 +11,7 @@ struct ProcessOutput {
 }
 
 /// Runs external tools. Output goes to temporary files rather than pipes, so a child that
-/// writes more than a pipe buffer holds can never block.
+/// writes more than a pipe buffer's capacity does not block on a full pipe.
 enum ProcessRunner {
     /// Runs `executable` with `arguments`, waiting at most `timeout` seconds, after which
     /// the child gets SIGTERM, then SIGKILL one second later.
@@ -65,7 +65,7 @@ enum ProcessRunner {
             standardError: (try? Data(contentsOf: errorURL)) ?? Data())
     }
 
-    /// The first executable named `name` in the folders of `$PATH`, or nil.
+    /// Returns the first executable named `name` in the folders of `$PATH`, or nil.
     static func findExecutable(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> URL? {
         for folder in (path ?? "").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
@@ -74,12 +74,12 @@ enum ProcessRunner {
         return nil
     }
 
-    /// A shell-like rendering of a command for messages.
+    /// Renders a command line for messages.
     static func commandLine(_ executable: URL, _ arguments: [String]) -> String {
         ([executable.path] + arguments).joined(separator: " ")
     }
 
-    /// The last `count` lines of a text, for error messages.
+    /// Returns the last `count` lines of a text, for error messages.
     static func tail(_ text: String, lines count: Int = 20) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
     }

@@ -63,8 +63,8 @@ public enum Gzip {
         return try decompress([UInt8](data), path: url.path)
     }
 
-    /// The ISIZE trailer (uncompressed size modulo 2^32) of the last member, used only as a
-    /// capacity hint.
+    /// Reads the ISIZE trailer (uncompressed size modulo 2^32) of the last member, used only
+    /// as a capacity hint.
     private static func expectedSize(_ compressed: [UInt8]) -> Int {
         guard compressed.count >= 18 else { return 0 }
         let tail = compressed.suffix(4).map(Int.init)

@@ -13,12 +13,12 @@ public struct RGBImage: Equatable, Sendable {
         self.pixels = pixels
     }
 
-    /// The byte of channel `channel` (0 = R) at column `x`, row `y`.
+    /// Accesses the byte of channel `channel` (0 = R) at column `x`, row `y`.
     public subscript(x: Int, y: Int, channel: Int) -> UInt8 {
         pixels[(y * width + x) * 3 + channel]
     }
 
-    /// The rectangle of `cropWidth` × `cropHeight` pixels whose top-left corner is (`left`, `top`).
+    /// Returns the `cropWidth` × `cropHeight` rectangle whose top-left corner is (`left`, `top`).
     public func cropped(left: Int, top: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
         precondition(
             left >= 0 && top >= 0 && left + cropWidth <= width && top + cropHeight <= height,

@@ -39,7 +39,7 @@ public struct ImageDataset: Sendable {
     /// Elements per image (`channels * height * width`).
     public var imageSize: Int { channels * height * width }
 
-    /// The images at `indices`, in that order.
+    /// Returns the images and labels at `indices`, in that order.
     public func subset(_ indices: [Int]) -> ImageDataset {
         var scalars = [Float]()
         scalars.reserveCapacity(indices.count * imageSize)

@@ -72,3 +72,55 @@ public struct ImageFolder: Sendable {
         (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true
     }
 }
+
+extension ImageFolder {
+    /// Returns batches that decode and preprocess their images only when reached, for image
+    /// folders too large to hold in memory as Float32 (ImageNet's validation set at 224×224
+    /// would need about 30 GB).
+    /// - Parameter shuffleSeed: a seed to shuffle the file order with, or nil for sorted order.
+    public func lazyBatches(batchSize: Int, preprocessor: ImagePreprocessor, shuffleSeed: UInt64? = nil) -> ImageFolderBatches {
+        ImageFolderBatches(folder: self, batchSize: batchSize, preprocessor: preprocessor, shuffleSeed: shuffleSeed)
+    }
+}
+
+/// Batches of an `ImageFolder`, decoded on demand. Iteration stops at the first image that
+/// fails to decode, and `error` then contains that error.
+public struct ImageFolderBatches: Sequence, IteratorProtocol {
+    public let folder: ImageFolder
+    public let batchSize: Int
+    public let preprocessor: ImagePreprocessor
+    private let order: [Int]
+    private var position = 0
+    /// The error that ended iteration early, or nil.
+    public private(set) var error: Error?
+
+    init(folder: ImageFolder, batchSize: Int, preprocessor: ImagePreprocessor, shuffleSeed: UInt64?) {
+        precondition(batchSize > 0, "batchSize must be positive, got \(batchSize)")
+        self.folder = folder
+        self.batchSize = batchSize
+        self.preprocessor = preprocessor
+        var order = Array(0..<folder.count)
+        if let shuffleSeed {
+            var generator = SeededGenerator(seed: shuffleSeed)
+            order.shuffle(using: &generator)
+        }
+        self.order = order
+    }
+
+    /// Number of batches in total, the last one possibly smaller.
+    public var batchCount: Int { (order.count + batchSize - 1) / batchSize }
+
+    public mutating func next() -> Batch? {
+        guard error == nil, position < order.count else { return nil }
+        let indices = Array(order[position..<Swift.min(position + batchSize, order.count)])
+        position += indices.count
+        do {
+            let images = try indices.map { try ImageDecoder.decode(contentsOf: folder.samples[$0].url) }
+            let tensor = try preprocessor.batch(images)
+            return Batch(images: tensor, labels: indices.map { folder.samples[$0].label }, indices: indices)
+        } catch {
+            self.error = error
+            return nil
+        }
+    }
+}

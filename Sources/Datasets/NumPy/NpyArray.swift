@@ -20,7 +20,7 @@ public enum NpyDType: String, Sendable, CaseIterable {
     }
 
     /// Parses a `descr` string. One-byte types accept any byte-order character
-    /// (`|`, `<`, `>`, `=`) because byte order does not apply to them; wider types accept
+    /// (`|`, `<`, `>`, `=`) because byte order does not apply to them. Wider types accept
     /// little-endian (`<`) and native (`=`) order, since every supported host is little-endian.
     init?(descr: String) {
         var kind = Substring(descr)
@@ -119,12 +119,12 @@ public struct NpyArray: Equatable, Sendable {
         }
     }
 
-    /// The array as a `Float` tensor of the same shape (converting other dtypes).
+    /// Converts the array to a `Float` tensor of the same shape.
     public func floatTensor() -> Tensor<Float> {
         Tensor(shape: shape, scalars: floatValues())
     }
 
-    /// The array as a `Double` tensor of the same shape (converting other dtypes).
+    /// Converts the array to a `Double` tensor of the same shape.
     public func doubleTensor() -> Tensor<Double> {
         Tensor(shape: shape, scalars: doubleValues())
     }

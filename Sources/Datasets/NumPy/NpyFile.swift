@@ -3,9 +3,9 @@ import LinearAlgebra
 
 /// Reads and writes NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
 ///
-/// Layout: the magic `\x93NUMPY`, a major and minor version byte, the header length
-/// (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3), the header dictionary
-/// padded with spaces and a newline, then the elements in the order the header states.
+/// Layout: the magic `\x93NUMPY`, a major and a minor version byte, and the header length
+/// (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3). The header dictionary
+/// follows, padded with spaces and a newline, then the elements in the order it states.
 /// Only C order is supported.
 public enum NpyFile {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]

@@ -2,7 +2,7 @@
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`.
 ///
 /// The format (NumPy Enhancement Proposal 1, "A Simple File Format for NumPy Arrays")
-/// stores it as a Python literal; this parser accepts the subset NumPy writes: string keys,
+/// stores it as a Python literal. This parser accepts the subset NumPy writes: string keys,
 /// string values, `True`/`False`, and tuples of non-negative integers.
 struct NpyHeader: Equatable {
     var descr: String

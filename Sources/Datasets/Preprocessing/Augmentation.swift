@@ -20,7 +20,7 @@ public struct Augmentation: Sendable, Equatable {
     /// True when the augmentation leaves images unchanged.
     public var isIdentity: Bool { cropPadding == 0 && !horizontalFlip }
 
-    /// Augments one CHW image in place. `image` holds `channels * height * width` values.
+    /// Augments one CHW image of `channels * height * width` values in place.
     public func apply<G: RandomNumberGenerator>(
         to image: inout [Float], channels: Int, height: Int, width: Int, using generator: inout G
     ) {

@@ -1,6 +1,0 @@
-import Testing
-@testable import Backends
-
-@Test func backendsModuleLoads() {
-    #expect(Bool(true))
-}
