@@ -92,8 +92,26 @@ struct ShapeInference {
         return nil
     }
 
+    /// Fills what inference left unknown from the type the model declares for the value.
+    /// NOTE: a declared extent is trusted as is, so a stale `value_info` entry can
+    /// disagree with extents derived from an `inputShapes` override.
+    private func refine(_ inferred: ValueInfo, with declared: ValueInfo?) -> ValueInfo {
+        guard let declared else { return inferred }
+        var result = inferred
+        if result.elementType == .undefined { result.elementType = declared.elementType }
+        guard let declaredShape = declared.shape else { return result }
+        guard let shape = result.shape, shape.count == declaredShape.count else {
+            if result.shape == nil { result.shape = declaredShape }
+            return result
+        }
+        result.shape = zip(shape, declaredShape).map { $0 == .unknown ? $1 : $0 }
+        return result
+    }
+
     mutating func run() throws {
         let graph = try model.graph.sortedTopologically()
+        var declared = model.graph.valueInfo
+        for output in model.graph.outputs { declared[output.name] = output }
         let evaluator = ConstantEvaluator(opset: model.opsetVersion)
         for node in graph.nodes {
             let inputs = try node.inputs.map { name -> ValueInfo? in
@@ -118,7 +136,7 @@ struct ShapeInference {
             for (index, name) in node.outputs.enumerated() where !name.isEmpty {
                 var info = index < outputs.count ? outputs[index] : ValueInfo(name: name, elementType: .undefined, shape: nil)
                 info.name = name
-                values[name] = info
+                values[name] = refine(info, with: declared[name])
             }
         }
     }
