@@ -1,7 +1,7 @@
 /// Infers the element type and shape of every value in a model.
 ///
 /// Graph inputs take their declared shapes, with entries of `inputShapes`
-/// replacing them (use this to fix a symbolic batch size). Nodes are visited in
+/// replacing them, declared extents included (use this to set a batch size). Nodes are visited in
 /// topological order; small constant subgraphs (shape arithmetic) are evaluated
 /// along the way so that a Reshape or Pad fed by computed values still gets
 /// concrete extents. Extents that depend on unknown input extents stay
@@ -9,7 +9,7 @@
 ///
 /// Returns a ValueInfo for every graph input, initializer and node output.
 /// Throws `GraphError.invalidInputShape` for an entry that names no graph input or
-/// changes a declared rank or extent, `GraphError.unsupportedOperator` for operators
+/// changes a declared rank, `GraphError.unsupportedOperator` for operators
 /// without a rule, and `GraphError.shapeMismatch` or `invalidAttribute` when a
 /// node's inputs are inconsistent.
 public func inferShapes(_ model: Model, inputShapes: [String: [Int]] = [:]) throws -> [String: ValueInfo] {
@@ -75,11 +75,6 @@ struct ShapeInference {
         guard let declared = input.shape else { return }
         guard declared.count == extents.count else {
             throw GraphError.invalidInputShape(input: input.name, reason: "the model declares rank \(declared.count), the shape \(extents) has rank \(extents.count)")
-        }
-        for (axis, dim) in declared.enumerated() {
-            if let extent = dim.extent, extent != extents[axis] {
-                throw GraphError.invalidInputShape(input: input.name, reason: "axis \(axis) is fixed to \(extent) in the model, got \(extents[axis])")
-            }
         }
     }
 
