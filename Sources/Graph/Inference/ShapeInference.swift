@@ -2,8 +2,8 @@
 ///
 /// Graph inputs take their declared shapes, with entries of `inputShapes`
 /// replacing them, declared extents included (use this to set a batch size). Nodes are visited in
-/// topological order; small constant subgraphs (shape arithmetic) are evaluated
-/// along the way so that a Reshape or Pad fed by computed values still gets
+/// topological order. Small constant subgraphs (shape arithmetic) are evaluated
+/// along the way, so a Reshape or Pad fed by computed values still gets
 /// concrete extents. Extents that depend on unknown input extents stay
 /// `.symbolic` (passed through unchanged) or `.unknown`.
 ///
@@ -20,8 +20,8 @@ public func inferShapes(_ model: Model, inputShapes: [String: [Int]] = [:]) thro
 }
 
 extension Model {
-    /// A copy whose `valueInfo` and graph outputs carry the inferred types and shapes;
-    /// see `inferShapes(_:inputShapes:)`. Graph inputs take the shapes in `inputShapes`.
+    /// Returns a copy whose `valueInfo`, graph inputs and graph outputs carry the types and
+    /// shapes that `inferShapes(_:inputShapes:)` derives.
     public func inferringShapes(inputShapes: [String: [Int]] = [:]) throws -> Model {
         let values = try inferShapes(self, inputShapes: inputShapes)
         var result = self
@@ -78,7 +78,7 @@ struct ShapeInference {
         }
     }
 
-    /// The constant a value holds: an evaluated result or a small enough initializer.
+    /// Returns the constant a value holds: an evaluated result or an initializer within the element limit.
     func constant(_ name: String) -> ConstantValue? {
         if let value = constants[name] { return value }
         if let tensor = model.graph.initializers[name], tensor.count <= Self.constantElementLimit {

@@ -10,7 +10,8 @@
 /// A pair is folded only when the Conv output has no other consumer and is not a
 /// graph output, the BatchNormalization has a single output (inference mode),
 /// and the weight, bias and all four statistics are float32 initializers.
-/// Weights read by other nodes are copied, not changed in place.
+/// Weights read by other nodes are copied, not changed in place. Initializers
+/// that no node reads afterwards are removed.
 ///
 /// Idempotent. Throws `GraphError.cycle` for cyclic graphs.
 public func foldBatchNormalization(_ model: Model) throws -> Model {
@@ -97,11 +98,11 @@ extension Graph {
 
     /// `base`, or `base` with the smallest numeric suffix that names no existing value.
     func uniqueValueName(_ base: String) -> String {
-        var taken = Set(initializers.keys).union(inputs.map(\.name)).union(outputs.map(\.name))
-        for node in nodes { taken.formUnion(node.outputs) }
-        guard taken.contains(base) else { return base }
+        var usedNames = Set(initializers.keys).union(inputs.map(\.name)).union(outputs.map(\.name))
+        for node in nodes { usedNames.formUnion(node.outputs) }
+        guard usedNames.contains(base) else { return base }
         var counter = 1
-        while taken.contains("\(base)_\(counter)") { counter += 1 }
+        while usedNames.contains("\(base)_\(counter)") { counter += 1 }
         return "\(base)_\(counter)"
     }
 }

@@ -2,7 +2,7 @@
 /// outputs, then drops initializers that no node or graph output reads.
 ///
 /// Constants are initializers, Constant nodes and outputs folded earlier in the
-/// same walk; a Shape node also folds when its input's shape is static, either
+/// same walk. A Shape node also folds when its input's shape is static, either
 /// as declared or as `inferShapes` derives it from the declared input shapes.
 /// Covered operators are those of the import-time evaluator: Constant, Identity,
 /// Cast, ConstantOfShape, Shape, Gather, Concat, Slice, Squeeze, Unsqueeze,
@@ -26,12 +26,12 @@ public func foldConstants(_ model: Model) throws -> Model {
         return result.graph.initializers[name].flatMap(ConstantValue.init)
     }
 
-    var kept: [Node] = []
+    var remainingNodes: [Node] = []
     for node in result.graph.nodes {
         guard !node.outputs.contains(where: graphOutputs.contains),
               let outputs = try evaluateConstantNode(node, constant: constant, shapes: shapes, evaluator: evaluator)
         else {
-            kept.append(node)
+            remainingNodes.append(node)
             continue
         }
         for (name, value) in zip(node.outputs, outputs) where !name.isEmpty {
@@ -40,7 +40,7 @@ public func foldConstants(_ model: Model) throws -> Model {
             result.graph.valueInfo[name] = nil
         }
     }
-    result.graph.nodes = kept
+    result.graph.nodes = remainingNodes
     result.graph.removeUnusedInitializers()
     return result
 }

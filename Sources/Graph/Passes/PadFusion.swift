@@ -1,10 +1,10 @@
 /// Merges constant zero Pad nodes into the Conv nodes that read them, adding the
 /// spatial paddings to the Conv's `pads`.
 ///
-/// A Pad qualifies when its mode is "constant", its pads (attribute or
-/// initializer) are non-negative and zero on the batch and channel axes, its
-/// fill value is absent or zero, and every reader of its output is a Conv that
-/// takes it as input 0 with `auto_pad` absent or NOTSET. The Pad's output must
+/// A Pad qualifies when its mode is "constant" and its fill value is absent or zero.
+/// Its pads (attribute or initializer) must be non-negative and zero on the batch
+/// and channel axes. Every reader of its output must be a Conv that takes it as
+/// input 0 with `auto_pad` absent or NOTSET. The Pad's output must
 /// not be a graph output. Run `foldConstants` first so that computed pads are initializers.
 ///
 /// Idempotent. Throws `GraphError.cycle` for cyclic graphs.

@@ -1,4 +1,4 @@
-/// How `initializeWeights` fills one weight input.
+/// Kind of weight input, which decides the distribution `initializeWeights` draws it from.
 public enum WeightRole: String, Sendable, Codable {
     /// Conv, Gemm or MatMul weight: He-normal with standard deviation sqrt(2 / fan_in)
     /// (He, Zhang, Ren and Sun, "Delving Deep into Rectifiers", ICCV 2015).
@@ -32,7 +32,7 @@ public enum WeightRole: String, Sendable, Codable {
 ///
 /// The data input is the first graph input unless a node reads it as a weight,
 /// bias or BatchNorm statistic. Each input's role comes from its first consumer
-/// (see `WeightRole`); draws come from one `SplitMix64(seed:)` stream taken in
+/// (see `WeightRole`). Draws come from one `SplitMix64(seed:)` stream taken in
 /// input declaration order, so a seed fixes every value on every platform.
 /// Int64 inputs that exporters emit for reduction axes and Reshape targets get
 /// the values a CNN classifier head uses, derived from inferred shapes.
