@@ -30,8 +30,8 @@ public func compressModel(
         let node = plan.graph.nodes[index]
         guard let pair = layerPair(node: node, rewrite: rewrite, graph: plan.graph, shapes: shapes, opsets: model.opsets)
         else { continue }
-        plan.reports[position].macsBefore = try multiplyAccumulates(pair.original)
-        plan.reports[position].macsAfter = try multiplyAccumulates(pair.factorized)
+        plan.reports[position].macsBefore = try layerStatistics(pair.original).totalMACs
+        plan.reports[position].macsAfter = try layerStatistics(pair.factorized).totalMACs
         let result = try measure(pair, options: measurement, timingRuns: measurement.keepIfFaster ? measurement.timingRuns : 0)
         plan.reports[position].relativeOutputError = result.error
         plan.reports[position].originalMilliseconds = result.original
@@ -56,8 +56,8 @@ public func compressModel(
         method: options.method, rankPolicy: options.rankPolicy.description, layers: plan.reports,
         skipped: plan.skipped.map { SkippedLayer(layer: $0.layer, reason: $0.reason) },
         parametersBefore: parameterCount(model.graph), parametersAfter: parameterCount(graph))
-    report.macsBefore = try? multiplyAccumulates(model, inputShapes: measurement.inputShapes)
-    report.macsAfter = try? multiplyAccumulates(result, inputShapes: measurement.inputShapes)
+    report.macsBefore = try? layerStatistics(model, inputShapes: measurement.inputShapes).totalMACs
+    report.macsAfter = try? layerStatistics(result, inputShapes: measurement.inputShapes).totalMACs
     return (result, report)
 }
 
