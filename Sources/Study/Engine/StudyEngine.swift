@@ -98,7 +98,7 @@ public struct StudyEngine: StudyActions {
             log("eval \(done)/\(total)")
         }
         return .measured(
-            Metrics(top1: result.top1, top5: result.top5, samples: result.samples), runtimeVersion: factorizeEngineVersion)
+            Metrics(top1: result.top1, top5: result.top5, samples: result.samples), runtimeVersion: configuration.toolVersion)
     }
 
     public func benchmark(_ request: BenchmarkRequest) throws -> ActionOutcome {
@@ -108,10 +108,10 @@ public struct StudyEngine: StudyActions {
         switch request.runtime {
         case "builtin":
             if let command = configuration.builtinBenchCommand {
-                return ActionOutcome(benchmark: try benchmarkInFreshProcess(command, request), runtimeVersion: factorizeEngineVersion)
+                return ActionOutcome(benchmark: try benchmarkInFreshProcess(command, request), runtimeVersion: configuration.toolVersion)
             }
             let backend = BuiltinBackend(optimize: request.optimized, threads: request.threads, seed: configuration.seed)
-            return ActionOutcome(benchmark: try backend.benchmark(backendRequest), runtimeVersion: factorizeEngineVersion)
+            return ActionOutcome(benchmark: try backend.benchmark(backendRequest), runtimeVersion: configuration.toolVersion)
         case "onnxruntime":
             let backend = OnnxRuntimeBackend(
                 python: configuration.python, optimization: request.optimized ? .all : .disable,
@@ -179,9 +179,6 @@ public struct StudyEngine: StudyActions {
         }
     }
 }
-
-/// Version string recorded for the built-in engine, which ships with the tool.
-let factorizeEngineVersion = "builtin"
 
 /// Runs a program to completion and returns its standard output; standard error is discarded
 /// unless the program fails.
