@@ -111,3 +111,9 @@ func evalRejectsModelWithoutGrayscaleInput() throws {
     #expect(status == 1)
     #expect(err.contains("[N, 1, 28, 28]"))
 }
+
+@Test func evalRejectsMeanWithoutThreeChannelsNamingIt() throws {
+    let (status, _, err) = runCapturing(["eval", "model.onnx", "--dataset", "imagefolder:/tmp", "--mean", "0.5,0.5"])
+    #expect(status == 64)
+    #expect(err.contains("'0.5,0.5'"))
+}

@@ -26,7 +26,7 @@ public struct BuiltinBackend: InferenceBackend {
         self.seed = seed
     }
 
-    /// The engine is part of this build, so it is always available.
+    /// Returns nil: the engine is part of this build, so it is always available.
     public func unavailabilityReason() -> String? { nil }
 
     /// Times `request.model`.
@@ -68,7 +68,7 @@ public struct BuiltinBackend: InferenceBackend {
             ])
     }
 
-    /// One seeded uniform [0, 1) tensor per graph input that has no initializer. Shapes come
+    /// Draws one seeded uniform [0, 1) tensor per graph input that has no initializer. Shapes come
     /// from `shapes` when listed, else from the declared shape with unknown extents set to 1.
     public static func randomInputs(for model: Model, shapes: [String: [Int]], seed: UInt64) -> [String: Tensor<Float>] {
         var generator = SplitMix64(seed: seed)

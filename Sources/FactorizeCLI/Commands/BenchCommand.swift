@@ -147,7 +147,7 @@ enum BenchCommand: Command {
         }
     }
 
-    /// The result's JSON (see `BenchmarkResult`) plus `parameters`, `macs`, `threads`,
+    /// Builds the result's JSON object (see `BenchmarkResult`) plus `parameters`, `macs`, `threads`,
     /// `optimized` and `throughput_samples_per_s`.
     static func benchJSON(_ result: BenchmarkResult, inspection: ModelInspection?, threads: Int, optimize: Bool) throws -> [String: Any] {
         var object = try JSONSerialization.jsonObject(with: result.jsonData()) as? [String: Any] ?? [:]

@@ -43,10 +43,10 @@ enum EvalCommand: Command {
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let modelURL = URL(fileURLWithPath: try arguments.requiredPositional("MODEL"))
+        let source = try evaluationSource(arguments)
         guard FileManager.default.fileExists(atPath: modelURL.path) else {
             throw CLIError.fileNotFound(path: modelURL.path, what: "model")
         }
-        let source = try evaluationSource(arguments)
         let referenceURL = arguments.string("reference").map { URL(fileURLWithPath: $0) }
         if let referenceURL, !FileManager.default.fileExists(atPath: referenceURL.path) {
             throw CLIError.fileNotFound(path: referenceURL.path, what: "reference model")
@@ -116,8 +116,10 @@ enum EvalCommand: Command {
             }
             normalization.std = std
         }
-        guard normalization.mean.count == 3, normalization.std.count == 3 else {
-            throw UsageError("--mean and --std need three comma-separated values, one per RGB channel", command: spec.name)
+        for (name, values) in [("mean", normalization.mean), ("std", normalization.std)] where values.count != 3 {
+            throw UsageError(
+                "invalid value '\(arguments.string(name) ?? "")' for --\(name): expected three comma-separated values, one per RGB channel",
+                command: spec.name)
         }
         return ImagePreprocessor(resizeShorterSide: resize == 0 ? nil : resize, cropSize: crop == 0 ? nil : crop, normalization: normalization)
     }
@@ -162,7 +164,7 @@ enum EvalCommand: Command {
     }
 }
 
-/// A positive integer option, or nil when absent.
+/// Parses a positive integer option; returns nil when it is absent.
 func positiveInt(_ arguments: ParsedArguments, _ name: String) throws -> Int? {
     guard let value = try arguments.int(name) else { return nil }
     guard value >= 1 else {

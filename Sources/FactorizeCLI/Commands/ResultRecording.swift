@@ -2,7 +2,7 @@ import Foundation
 import Graph
 import Study
 
-/// What a results document says about the model it measured, read from the model's
+/// Identity of a measured model for its results document, read from the model's
 /// `metadata_props`: `factorize.model` (the study's name for the model, set by `compress`),
 /// `factorize.method`, `factorize.rank_policy` and `factorize.ranks` (set by `compress`) and
 /// `factorize.state` (`finetuned` after fine-tuning). A model without them is an original
@@ -36,7 +36,7 @@ struct ModelDescription {
     }
 }
 
-/// A model's name from its file: the file name without `.onnx` and without a trailing
+/// Returns a model's name from its file: the file name without `.onnx` and without a trailing
 /// `.graph`, `.decomposed` or `.finetuned`.
 func modelName(fromFile file: URL) -> String {
     var name = file.deletingPathExtension().lastPathComponent
@@ -73,7 +73,7 @@ struct ResultRecord {
     var metrics: Metrics?
     var unavailable: String? = nil
 
-    /// The record of a model that `compress` wrote.
+    /// Creates the record of a model that `compress` wrote.
     static func compression(of model: Model, file: URL, parameters: Int, macs: Int?) -> ResultRecord {
         ResultRecord(
             kind: .compress, modelFile: file, description: ModelDescription(model: model, file: file),

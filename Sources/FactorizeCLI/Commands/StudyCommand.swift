@@ -82,7 +82,7 @@ enum StudyCommand: Command {
         }
     }
 
-    /// One stderr line per run event, or nil for events not worth a line.
+    /// Formats the standard-error line of a run event, or returns nil for filtered runs.
     static func progressLine(_ progress: StudyProgress) -> String? {
         let position = "[\(progress.index)/\(progress.total)] \(progress.run.key)"
         switch progress.event {
@@ -97,7 +97,7 @@ enum StudyCommand: Command {
         }
     }
 
-    /// `[factorize, "bench"]` when this process is the factorize executable, so that built-in
+    /// Returns `[factorize, "bench"]` when this process is the factorize executable, so that built-in
     /// benchmarks run in a fresh process each; nil otherwise (tests run the CLI in-process).
     static func freshBenchCommand() -> [String]? {
         guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath(),

@@ -14,7 +14,7 @@ public struct ClassAccuracy: Sendable, Equatable {
     public var accuracy: Double? { samples > 0 ? Double(correct) / Double(samples) : nil }
 }
 
-/// What an evaluation measured.
+/// Accuracy figures of one evaluation.
 public struct EvaluationResult: Sendable, Equatable {
     /// Fraction of samples whose label scored highest.
     public var top1: Double

@@ -2,7 +2,7 @@ import Backends
 import Foundation
 
 extension Metrics {
-    /// The numbers of a backend's benchmark in results-document form.
+    /// Converts a backend's benchmark result to results-document metrics.
     ///
     /// Latency statistics are kept only when the backend gives all seven (a trtexec log from
     /// before TensorRT 8.5 gives only p99). `throughputPerS` counts samples, so it is the
@@ -22,7 +22,7 @@ extension Metrics {
 }
 
 extension ActionOutcome {
-    /// The outcome of a benchmark: its metrics, or `unavailable` with the backend's message.
+    /// Converts a benchmark result to an outcome: its metrics, or `unavailable` with the backend's message.
     public init(benchmark result: BenchmarkResult, runtimeVersion: String? = nil) {
         if result.status == .unavailable {
             let reason = result.message.map { $0.hasPrefix("unavailable: ") ? String($0.dropFirst(13)) : $0 }

@@ -4,10 +4,10 @@ import Graph
 import LinearAlgebra
 import Runtime
 
-/// Where the labelled test images of an evaluation come from.
+/// Source of the labelled test images of an evaluation.
 public enum EvaluationSource: Sendable {
     /// The 10 000 test images of Fashion-MNIST (or MNIST, whose files have the same names)
-    /// in `directory`, normalised as the model's metadata says (see `InputNormalization`).
+    /// in `directory`, normalised as the model's metadata specifies (see `InputNormalization`).
     /// The model's input must be [N, 1, 28, 28].
     case fashionMNIST(directory: URL)
     /// An image folder with one subfolder per class, preprocessed by `preprocessor`.
@@ -15,7 +15,7 @@ public enum EvaluationSource: Sendable {
     /// Images `[N, C, H, W]` from an `.npy` file, fed as they are, with integer labels `[N]`.
     case npy(images: URL, labels: URL)
 
-    /// The source a study's dataset entry names. `npy` datasets are a folder holding
+    /// Creates the source that a study's dataset entry names. `npy` datasets are a folder holding
     /// `images.npy` and `labels.npy`; image folders get ImageNet preprocessing at 224×224.
     /// - Throws: `EvaluationError.unsupportedDataset` for an unknown kind.
     public init(_ dataset: DatasetSpec) throws {
@@ -66,6 +66,11 @@ public func evaluateAccuracy(
         session: InferenceSession(model: loaded, options: options),
         reference: referenceModel.map { try InferenceSession(model: $0, options: options) })
 
+    // A model exported with a fixed batch extent (often 1, with Reshape targets that bake it
+    // in) runs only that batch size.
+    var settings = settings
+    if let batch = fixedBatchExtent(loaded) ?? referenceModel.flatMap(fixedBatchExtent) { settings.batchSize = batch }
+
     let data: LabelledData
     switch source {
     case .fashionMNIST(let directory):
@@ -88,6 +93,14 @@ public func evaluateAccuracy(
     return try evaluator.evaluate(data) { progress($0, data.count) }
 }
 
+/// Returns the known leading extent of the model's first data input, or nil when it is symbolic.
+private func fixedBatchExtent(_ model: Model) -> Int? {
+    guard let input = model.graph.inputs.first(where: { model.graph.initializers[$0.name] == nil }),
+        case .known(let extent)? = input.shape?.first
+    else { return nil }
+    return extent
+}
+
 /// Checks that the model's first input accepts [N, 1, 28, 28] images.
 private func checkGrayscaleInput(_ model: Model, path: String) throws {
     guard let input = model.graph.inputs.first(where: { model.graph.initializers[$0.name] == nil }) else {
@@ -101,13 +114,13 @@ private func checkGrayscaleInput(_ model: Model, path: String) throws {
             return true
         }
     guard fits else {
-        let shown = "[" + dims.map { dim -> String in
+        let actual = "[" + dims.map { dim -> String in
             switch dim {
             case .known(let value): return "\(value)"
             case .symbolic(let name): return name
             case .unknown: return "?"
             }
         }.joined(separator: ", ") + "]"
-        throw EvaluationError.inputShapeMismatch(model: path, input: input.name, expected: "[N, 1, 28, 28]", actual: shown)
+        throw EvaluationError.inputShapeMismatch(model: path, input: input.name, expected: "[N, 1, 28, 28]", actual: actual)
     }
 }

@@ -134,7 +134,7 @@ public struct StudyEngine: StudyActions {
         return ModelStatistics(parameters: inspection.parameters, macs: inspection.macs)
     }
 
-    /// The decomposition library's form of a study rank policy.
+    /// Converts a study rank policy to the decomposition library's policy.
     public static func factorizationPolicy(_ policy: RankPolicy) -> Factorization.RankPolicy {
         switch policy {
         case .ratio(let fraction): return .ratio(fraction)
