@@ -52,6 +52,8 @@ public struct StudyEngine: StudyActions {
 
     public func prepareModel(_ request: PrepareModelRequest) throws {
         let graph = try Model.load(from: request.graph)
+        try FileManager.default.createDirectory(
+            at: request.output.deletingLastPathComponent(), withIntermediateDirectories: true)
         try initializeWeights(graph, seed: request.seed).save(to: request.output)
     }
 
