@@ -4,7 +4,7 @@ import Graph
 import TestSupport
 import Testing
 
-/// A model of one Gemm: y [N, 4] = x [N, 3] · Wᵀ + b.
+/// Saves a model of one Gemm and returns its file: y [N, 4] = x [N, 3] · Wᵀ + b.
 private func gemmModelFile() throws -> URL {
     let graph = Graph(
         name: "gemm",

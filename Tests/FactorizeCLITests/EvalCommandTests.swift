@@ -87,7 +87,8 @@ private func rankedScores(labels: [Int], ranks: [Int]) throws -> (images: URL, l
     let model = try savedModel(passThroughClassifier(), name: "scores.onnx")
     let (status, _, err) = runCapturing(["eval", model.path, "--dataset", "fashion-mnist", "--limit", "0"])
     #expect(status == 64)
-    #expect(err.contains("'0'") && err.contains("--limit"))
+    #expect(err.contains("'0'"))
+    #expect(err.contains("--limit"))
 }
 
 @Test(.enabled(if: fashionMNISTAvailable, "Fashion-MNIST not installed (apt package dataset-fashion-mnist)"))
@@ -99,7 +100,9 @@ func evalRunsTwoHundredFashionMNISTImages() throws {
     #expect(object["samples"] as? Int == 200)
     let top1 = try #require(object["top1"] as? Double)
     let top5 = try #require(object["top5"] as? Double)
-    #expect(top1 >= 0 && top1 <= top5 && top5 <= 1)
+    #expect(top1 >= 0)
+    #expect(top1 <= top5)
+    #expect(top5 <= 1)
     let perClass = try #require(object["per_class"] as? [[String: Any]])
     #expect(perClass.compactMap { $0["samples"] as? Int }.reduce(0, +) == 200)
 }

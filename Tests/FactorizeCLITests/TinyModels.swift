@@ -11,7 +11,7 @@ func seededValues(_ count: Int, seed: UInt64) -> [Float] {
     }
 }
 
-/// A small Fashion-MNIST-shaped classifier, input x [N, 1, 28, 28], output y [N, 10]:
+/// Builds a small Fashion-MNIST-shaped classifier, input x [N, 1, 28, 28], output y [N, 10]:
 /// conv1 (8×1×3×3, stride 2, pad 1) → Relu → conv2 (8×8×3×3, pad 1) → Relu →
 /// GlobalAveragePool → Flatten → fc (Gemm 10×8).
 /// Parameters: 80 + 584 + 90 = 754. MACs at batch 1: 8·14·14·9 + 8·14·14·72 + 10·8 = 127 088.
@@ -43,7 +43,7 @@ func tinyClassifier() -> Model {
     return Model(graph: graph, opsets: ["": 17])
 }
 
-/// A model that passes its input scores through: x [N, 10, 1, 1] → Flatten → y [N, 10].
+/// Builds a model that passes its input scores through: x [N, 10, 1, 1] → Flatten → y [N, 10].
 func passThroughClassifier() -> Model {
     let graph = Graph(
         name: "scores", nodes: [Node(name: "flatten", opType: "Flatten", inputs: ["x"], outputs: ["y"])],
