@@ -120,3 +120,26 @@ func evalRejectsModelWithoutGrayscaleInput() throws {
     #expect(status == 64)
     #expect(err.contains("'0.5,0.5'"))
 }
+
+@Test(.enabled(
+    if: fashionMNISTAvailable && TestEnvironment.pythonHasModules(["onnxruntime", "numpy"]),
+    "Fashion-MNIST or Python onnxruntime missing"))
+func evalOnOnnxRuntimeMatchesBuiltinEngine() throws {
+    let model = try savedModel(tinyClassifier())
+    let arguments = ["eval", model.path, "--dataset", "fashion-mnist", "--limit", "100", "--json", "--threads", "1"]
+    let (builtinStatus, builtinOut, _) = runCapturing(arguments)
+    let (status, out, err) = runCapturing(arguments + ["--runtime", "onnxruntime"])
+    #expect(builtinStatus == 0)
+    #expect(status == 0, "\(err)")
+    let builtin = try jsonObject(builtinOut)
+    let onnxRuntime = try jsonObject(out)
+    // One sample of 100 may flip where two classes score within float rounding of each other.
+    #expect(abs((builtin["top1"] as? Double ?? -1) - (onnxRuntime["top1"] as? Double ?? 1)) <= 0.01)
+    #expect(abs((builtin["top5"] as? Double ?? -1) - (onnxRuntime["top5"] as? Double ?? 1)) <= 0.01)
+}
+
+@Test func evalRejectsUnknownRuntimeNamingIt() throws {
+    let (status, _, err) = runCapturing(["eval", "model.onnx", "--dataset", "fashion-mnist", "--runtime", "tensorrt"])
+    #expect(status == 64)
+    #expect(err.contains("'tensorrt'"))
+}

@@ -1,3 +1,4 @@
+import Backends
 import Datasets
 import Foundation
 import Graph
@@ -20,13 +21,15 @@ enum EvalCommand: Command {
             must be [N, 1, 28, 28]. Image folders get ImageNet preprocessing: shorter side resized
             to 256, centre crop 224, /255, ImageNet mean and std, unless --resize, --crop, --mean or
             --std say otherwise. --limit takes the first N samples in the data set's order.
-            With --reference, also reports how often both models rank the same class first and the
+            --runtime onnxruntime runs each batch in a Python helper (FACTORIZE_PYTHON or .build/venv),
+            with ORT_ENABLE_ALL, or ORT_DISABLE_ALL under --no-optimize. With --reference, also reports how often both models rank the same class first and the
             mean KL divergence KL(p_reference || p_model) of their softmax outputs, in nats.
             """,
         positionals: [PositionalSpec("MODEL", "ONNX classifier to evaluate.")],
         options: [
             .value("dataset", "SOURCE", "fashion-mnist[:DIR], imagefolder:DIR or npy:FILE."),
             .value("labels-npy", "FILE", "Integer labels [N] for an npy:FILE data set."),
+            .value("runtime", "NAME", "builtin or onnxruntime (default builtin)."),
             .value("reference", "MODEL", "Compare predictions with this model (for example the original)."),
             .value("limit", "N", "Evaluate only the first N samples."),
             .value("batch-size", "B", "Samples per inference (default 100)."),
@@ -44,6 +47,11 @@ enum EvalCommand: Command {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let modelURL = URL(fileURLWithPath: try arguments.requiredPositional("MODEL"))
         let source = try evaluationSource(arguments)
+        let runtime = try arguments.choice("runtime", in: EvaluationSettings.runtimes) ?? "builtin"
+        let settings = EvaluationSettings(
+            batchSize: try positiveInt(arguments, "batch-size") ?? 100, limit: try positiveInt(arguments, "limit"),
+            threads: try threadCount(arguments, command: spec.name), optimize: !arguments.flag("no-optimize"),
+            runtime: runtime)
         guard FileManager.default.fileExists(atPath: modelURL.path) else {
             throw CLIError.fileNotFound(path: modelURL.path, what: "model")
         }
@@ -51,9 +59,12 @@ enum EvalCommand: Command {
         if let referenceURL, !FileManager.default.fileExists(atPath: referenceURL.path) {
             throw CLIError.fileNotFound(path: referenceURL.path, what: "reference model")
         }
-        let settings = EvaluationSettings(
-            batchSize: try positiveInt(arguments, "batch-size") ?? 100, limit: try positiveInt(arguments, "limit"),
-            threads: try threadCount(arguments, command: spec.name), optimize: !arguments.flag("no-optimize"))
+        var runtimeVersion = factorizeVersion
+        if runtime == "onnxruntime" {
+            let backend = OnnxRuntimeBackend()
+            if let reason = backend.unavailabilityReason() { throw EvalCommandError.runtimeUnavailable(reason) }
+            runtimeVersion = (try? backend.versions().onnxruntime) ?? "unknown"
+        }
 
         let progress = ProgressLine(console: console, label: "eval")
         let result = try evaluateAccuracy(model: modelURL, reference: referenceURL, source: source, settings: settings) {
@@ -66,7 +77,7 @@ enum EvalCommand: Command {
             let record = ResultRecord(
                 kind: .eval, modelFile: modelURL,
                 description: ModelDescription(model: model, file: modelURL, name: arguments.string("name")),
-                runtime: RuntimeIdentity(name: "builtin", version: factorizeVersion), optimized: settings.optimize,
+                runtime: RuntimeIdentity(name: runtime, version: runtimeVersion), optimized: settings.optimize,
                 threads: settings.threads, batch: settings.batchSize,
                 metrics: Metrics(
                     sizeBytes: fileSize(modelURL), top1: result.top1, top5: result.top5, samples: result.samples))
@@ -176,4 +187,14 @@ func positiveInt(_ arguments: ParsedArguments, _ name: String) throws -> Int? {
 /// Serializes a JSON object with sorted keys on one line.
 func jsonText(_ object: [String: Any]) throws -> String {
     String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+}
+
+enum EvalCommandError: Error, CustomStringConvertible {
+    case runtimeUnavailable(String)
+
+    var description: String {
+        switch self {
+        case .runtimeUnavailable(let reason): return "cannot evaluate on onnxruntime: \(reason)"
+        }
+    }
 }

@@ -28,29 +28,29 @@ public struct EvaluationResult: Sendable, Equatable {
     public var meanKLDivergence: Double?
 }
 
-/// Runs a classifier over a labelled data set on the built-in engine and counts top-1 and
-/// top-5 hits, per class and in total, optionally against a reference model's predictions.
+/// Runs a classifier over a labelled data set and counts top-1 and top-5 hits, per class and
+/// in total, optionally against a reference model's predictions.
 public struct AccuracyEvaluator {
-    public let session: InferenceSession
-    public let reference: InferenceSession?
+    public let classifier: any ImageClassifier
+    public let reference: (any ImageClassifier)?
     /// Applied to each batch before it reaches the model.
     public var transform: (Tensor<Float>) -> Tensor<Float> = { $0 }
     /// Applied to each batch before it reaches the reference model.
     public var referenceTransform: (Tensor<Float>) -> Tensor<Float> = { $0 }
 
-    public init(session: InferenceSession, reference: InferenceSession? = nil) {
-        self.session = session
+    public init(classifier: any ImageClassifier, reference: (any ImageClassifier)? = nil) {
+        self.classifier = classifier
         self.reference = reference
     }
 
     /// Evaluates every batch of `data`; `progress` receives the samples done so far.
     /// - Throws: `EvaluationError.unexpectedOutput` when an output is not [N, classes],
     ///   `.classCountMismatch` when the reference scores different classes, and the
-    ///   engine's `RuntimeError`.
+    ///   runtime's errors.
     public func evaluate(_ data: LabelledData, progress: (Int) -> Void = { _ in }) throws -> EvaluationResult {
         var counts = Counts(classes: data.classNames.count)
         while let batch = try data.nextBatch() {
-            let scores = try classScores(session, transform(batch.images), batch: batch.labels.count)
+            let scores = try classScores(classifier, transform(batch.images), batch: batch.labels.count)
             let referenceScores = try reference.map {
                 try classScores($0, referenceTransform(batch.images), batch: batch.labels.count)
             }
@@ -64,15 +64,13 @@ public struct AccuracyEvaluator {
         return counts.result(classNames: data.classNames, withReference: reference != nil)
     }
 
-    /// Scores `[N × classes]` of the session's first output.
-    private func classScores(_ session: InferenceSession, _ images: Tensor<Float>, batch: Int) throws -> [Float] {
-        let outputs = try session.run(inputs: [session.inputNames[0]: images])
-        let name = session.outputNames[0]
-        guard let scores = outputs[name], scores.shape.first == batch, scores.count % batch == 0,
+    /// Returns the scores `[N × classes]` of the classifier's first output.
+    private func classScores(_ classifier: any ImageClassifier, _ images: Tensor<Float>, batch: Int) throws -> [Float] {
+        let (name, scores) = try classifier.scores(images)
+        guard scores.shape.first == batch, scores.count % batch == 0,
             scores.shape.dropFirst().filter({ $0 != 1 }).count <= 1
         else {
-            throw EvaluationError.unexpectedOutput(
-                model: session.model.graph.name, output: name, shape: outputs[name]?.shape ?? [], batch: batch)
+            throw EvaluationError.unexpectedOutput(model: classifier.modelName, output: name, shape: scores.shape, batch: batch)
         }
         return scores.scalars
     }

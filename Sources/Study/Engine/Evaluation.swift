@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Graph
 import LinearAlgebra
+import Backends
 import Runtime
 
 /// Source of the labelled test images of an evaluation.
@@ -40,15 +41,28 @@ public struct EvaluationSettings: Sendable {
     /// Number of test samples from the start of the split; nil for all.
     public var limit: Int?
     public var threads: Int
-    /// Whether the engine fuses and rewrites the graph first.
+    /// Whether the runtime fuses and rewrites the graph first (ONNX Runtime: `ORT_ENABLE_ALL`
+    /// when true, `ORT_DISABLE_ALL` when false).
     public var optimize: Bool
+    /// `builtin` or `onnxruntime`.
+    public var runtime: String
+    /// Python interpreter with onnxruntime; nil uses `OnnxRuntimeBackend.defaultPython()`.
+    public var python: URL?
 
-    public init(batchSize: Int = 100, limit: Int? = nil, threads: Int = 1, optimize: Bool = true) {
+    public init(
+        batchSize: Int = 100, limit: Int? = nil, threads: Int = 1, optimize: Bool = true, runtime: String = "builtin",
+        python: URL? = nil
+    ) {
         self.batchSize = batchSize
         self.limit = limit
         self.threads = threads
         self.optimize = optimize
+        self.runtime = runtime
+        self.python = python
     }
+
+    /// Runtimes that `evaluateAccuracy` can run.
+    public static let runtimes = ["builtin", "onnxruntime"]
 }
 
 /// Measures the accuracy of the model at `model` on `source`, and with `reference` its
@@ -59,12 +73,14 @@ public func evaluateAccuracy(
     model: URL, reference: URL? = nil, source: EvaluationSource, settings: EvaluationSettings,
     progress: (Int, Int) -> Void = { _, _ in }
 ) throws -> EvaluationResult {
-    let options = InferenceOptions(optimize: settings.optimize, threads: settings.threads)
     let loaded = try Model.load(from: model)
     let referenceModel = try reference.map { try Model.load(from: $0) }
-    var evaluator = try AccuracyEvaluator(
-        session: InferenceSession(model: loaded, options: options),
-        reference: referenceModel.map { try InferenceSession(model: $0, options: options) })
+    var referenceClassifier: (any ImageClassifier)?
+    if let referenceModel, let reference {
+        referenceClassifier = try classifier(referenceModel, file: reference, settings: settings)
+    }
+    var evaluator = AccuracyEvaluator(
+        classifier: try classifier(loaded, file: model, settings: settings), reference: referenceClassifier)
 
     // A model exported with a fixed batch extent (often 1, with Reshape targets that bake it
     // in) runs only that batch size.
@@ -91,6 +107,22 @@ public func evaluateAccuracy(
         data = try .npy(images: images, labels: labels, batchSize: settings.batchSize, limit: settings.limit)
     }
     return try evaluator.evaluate(data) { progress($0, data.count) }
+}
+
+/// Opens `model` on the runtime that `settings` names.
+/// - Throws: `EvaluationError.unsupportedRuntime`, and the runtime's errors.
+private func classifier(_ model: Model, file: URL, settings: EvaluationSettings) throws -> any ImageClassifier {
+    switch settings.runtime {
+    case "builtin":
+        let options = InferenceOptions(optimize: settings.optimize, threads: settings.threads)
+        return BuiltinClassifier(session: try InferenceSession(model: model, options: options), modelName: file.path)
+    case "onnxruntime":
+        let backend = OnnxRuntimeBackend(
+            python: settings.python, optimization: settings.optimize ? .all : .disable, intraOpThreads: settings.threads)
+        return try OnnxRuntimeClassifier(backend: backend, model: file)
+    default:
+        throw EvaluationError.unsupportedRuntime(settings.runtime)
+    }
 }
 
 /// Returns the known leading extent of the model's first data input, or nil when it is symbolic.

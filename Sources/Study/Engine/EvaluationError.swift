@@ -10,6 +10,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case classCountMismatch(model: Int, reference: Int)
     /// A `factorize.input.*` metadata value that is not a list of numbers.
     case invalidMetadata(model: String, key: String, value: String)
+    /// A runtime that accuracy evaluation cannot run on.
+    case unsupportedRuntime(String)
     /// A data set kind the engine has no reader for.
     case unsupportedDataset(kind: String, path: String)
 
@@ -25,6 +27,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
             return "the model scores \(model) classes but the reference model scores \(reference)"
         case .invalidMetadata(let model, let key, let value):
             return "model \(model) metadata \(key) = '\(value)': expected a number or comma-separated numbers"
+        case .unsupportedRuntime(let runtime):
+            return "accuracy evaluation cannot run on '\(runtime)'; use builtin or onnxruntime"
         case .unsupportedDataset(let kind, let path):
             return "no reader for data set kind '\(kind)' (\(path)); use fashion-mnist, mnist, image-folder or npy"
         }

@@ -7,7 +7,8 @@ import Runtime
 
 /// The real engine behind `StudyRunner`: random weights through `Graph.initializeWeights`,
 /// decompositions through `Factorization.compressModel`, accuracy through
-/// `evaluateAccuracy` on the built-in engine, and latency through the `Backends` runtimes.
+/// `evaluateAccuracy` on the built-in engine or ONNX Runtime, and latency through the
+/// `Backends` runtimes.
 ///
 /// Runtimes that are not installed give `ActionOutcome.unavailable` rather than an error:
 /// ONNX Runtime when its Python interpreter cannot import `onnxruntime`, TensorRT when
@@ -89,18 +90,26 @@ public struct StudyEngine: StudyActions {
     }
 
     public func evaluate(_ request: EvaluateRequest) throws -> ActionOutcome {
-        guard request.runtime == "builtin" else {
-            return .unavailable("accuracy is measured on the built-in engine only, not \(request.runtime)")
+        var version = configuration.toolVersion
+        switch request.runtime {
+        case "builtin":
+            break
+        case "onnxruntime":
+            let backend = OnnxRuntimeBackend(python: configuration.python)
+            if let reason = backend.unavailabilityReason() { return .unavailable(reason) }
+            version = (try? backend.versions().onnxruntime) ?? "unknown"
+        default:
+            return .unavailable("accuracy is measured on builtin or onnxruntime, not \(request.runtime)")
         }
+        let settings = EvaluationSettings(
+            batchSize: request.batch, limit: request.limit, threads: request.threads, optimize: request.optimized,
+            runtime: request.runtime, python: configuration.python)
         let result = try evaluateAccuracy(
-            model: request.model, source: EvaluationSource(request.dataset),
-            settings: EvaluationSettings(
-                batchSize: request.batch, limit: request.limit, threads: request.threads, optimize: request.optimized)
+            model: request.model, source: EvaluationSource(request.dataset), settings: settings
         ) { done, total in
             log("eval \(done)/\(total)")
         }
-        return .measured(
-            Metrics(top1: result.top1, top5: result.top5, samples: result.samples), runtimeVersion: configuration.toolVersion)
+        return .measured(Metrics(top1: result.top1, top5: result.top5, samples: result.samples), runtimeVersion: version)
     }
 
     public func benchmark(_ request: BenchmarkRequest) throws -> ActionOutcome {
