@@ -35,6 +35,7 @@ enum CompressCommand: Command {
             .value("seed", "S", "Seed of random initialisations and checks (default 0)."),
             .value("threads", "N", "Threads for decompositions and checks (default: all cores)."),
             .flag("json", "Print the report as one JSON object."),
+            .value("results", "DIR", "Also write a JSON results document about the written model into DIR."),
         ])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -55,7 +56,13 @@ enum CompressCommand: Command {
 
         var written = compressed
         written.metadata.append(("factorize.version", factorizeVersion))
+        written.metadata.append(("factorize.model", modelName(fromFile: inputURL)))
         try written.save(to: outputURL)
+        if let directory = arguments.string("results") {
+            let record = ResultRecord.compression(
+                of: written, file: outputURL, parameters: report.parametersAfter, macs: report.macsAfter)
+            console.log("wrote \(try writeResult(record, to: directory).path)")
+        }
         if arguments.flag("json") {
             console.print(try jsonString(report))
         } else {
