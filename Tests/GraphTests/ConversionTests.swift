@@ -73,7 +73,8 @@ struct ConversionTests {
         tensor.dims = [4]
         tensor.dataType = .float
         tensor.rawData = Data(count: 12)
-        #expect(throws: GraphError.unsupportedTensor(name: "short", reason: "shape [4] of float needs 16 bytes, the tensor holds 12")) {
+        let expected = GraphError.unsupportedTensor(name: "short", reason: "shape [4] of float needs 16 bytes, the tensor holds 12")
+        #expect(throws: expected) {
             try TensorData(proto: tensor)
         }
     }
