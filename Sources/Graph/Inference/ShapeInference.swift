@@ -42,6 +42,9 @@ struct ShapeInference {
     /// Largest number of elements an evaluated constant may have; shape arithmetic stays far below it.
     static let constantElementLimit = 1 << 16
 
+    /// Operators outside the evaluator whose shape rules read constant inputs (axes).
+    static let valueReadingOperators: Set<String> = ["ReduceMean", "ReduceSum", "ReduceMax"]
+
     let model: Model
     var values: [String: ValueInfo] = [:]
     var constants: [String: ConstantValue] = [:]
@@ -116,7 +119,9 @@ struct ShapeInference {
                 }
                 return info
             }
-            let constantInputs = node.inputs.map { $0.isEmpty ? nil : constant($0) }
+            // Only operators whose rules read input values get them; decoding every weight would be wasted work.
+            let readsValues = ConstantEvaluator.supportedOperators.contains(node.opType) || Self.valueReadingOperators.contains(node.opType)
+            let constantInputs = node.inputs.map { readsValues && !$0.isEmpty ? constant($0) : nil }
             let rule = NodeInference(node: node, inputs: inputs, constants: constantInputs, opset: model.opsetVersion)
 
             if let evaluated = try evaluateIfSmall(node, rule: rule, constantInputs: constantInputs, evaluator: evaluator) {

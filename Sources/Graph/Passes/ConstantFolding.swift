@@ -51,7 +51,7 @@ private func evaluateConstantNode(
     if node.opType == "Shape", let input = node.input(0), let extents = shapes[input]?.shape?.knownExtents {
         return [EvaluationNode(node: node, inputs: [], opset: evaluator.opset).shapeOf(extents)]
     }
-    guard node.opType != "Shape" else { return nil }
+    guard node.opType != "Shape", ConstantEvaluator.supportedOperators.contains(node.opType) else { return nil }
     var inputs: [ConstantValue?] = []
     for name in node.inputs {
         if name.isEmpty { inputs.append(nil); continue }
