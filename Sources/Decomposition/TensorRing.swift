@@ -123,11 +123,21 @@ private func ringSweep<Scalar: LAPACKScalar>(
     return (cores, adjustments)
 }
 
-/// Clamps `r₀ · r₁` to `bound`, shrinking the larger factor first.
+/// Clamps `r₀ · r₁` to `bound`: among pairs `a ≤ r₀`, `b ≤ r₁` with `a · b ≤ bound` it keeps
+/// the largest product, and of those the most balanced, so that requesting ranks above
+/// the bound gives `r₀ · r₁ = bound` (an exact first step) even when `bound` is prime.
 private func clampRingPair(_ requested0: Int, _ requested1: Int, bound: Int, into adjustments: inout [RankAdjustment]) -> (Int, Int) {
     var r0 = max(requested0, 1), r1 = max(requested1, 1)
-    while r0 * r1 > bound {
-        if r0 >= r1 { r0 -= 1 } else { r1 -= 1 }
+    if r0 * r1 > bound {
+        var best = (1, 1)
+        for a in 1...min(r0, max(bound, 1)) {
+            let b = min(r1, bound / a)
+            guard b >= 1 else { continue }
+            let isLarger = a * b > best.0 * best.1
+            let isBalanced = a * b == best.0 * best.1 && abs(a - b) < abs(best.0 - best.1)
+            if isLarger || isBalanced { best = (a, b) }
+        }
+        (r0, r1) = best
     }
     let reason = "r₀ · r₁ cannot exceed min(n₀, ∏ other extents) = \(bound)"
     if r0 != requested0 { adjustments.append(RankAdjustment(position: 0, requested: requested0, applied: r0, reason: reason)) }
