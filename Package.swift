@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["TestSupport", "Runtime", "Graph", "ONNX"]),
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets"]),
         .testTarget(name: "BackendsTests", dependencies: ["TestSupport", "Backends"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Graph", "Datasets"]),
         .testTarget(name: "FactorizeCLITests", dependencies: ["TestSupport", "FactorizeCLI"]),
     ],
     swiftLanguageModes: [.v5]
