@@ -7,7 +7,9 @@ public typealias ElementType = ONNX.DataType
 /// A constant tensor: element type, shape and little-endian element bytes.
 ///
 /// `bytes` may be a slice of a memory-mapped model file, so holding a
-/// `TensorData` keeps that mapping alive without copying weights.
+/// `TensorData` keeps that mapping alive without copying weights. Such a slice's
+/// `startIndex` is its offset in the file, not 0: read it through
+/// `withUnsafeBytes`, `floats()` or `integers()` rather than by integer subscripts.
 public struct TensorData: Equatable, Sendable {
     public var elementType: ElementType
     public var shape: [Int]

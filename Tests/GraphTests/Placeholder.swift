@@ -1,6 +1,0 @@
-import Testing
-@testable import Graph
-
-@Test func graphModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ONNX
-
-@Test func oNNXModuleLoads() {
-    #expect(Bool(true))
-}
