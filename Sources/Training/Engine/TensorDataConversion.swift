@@ -29,19 +29,6 @@ extension TensorData {
             throw TrainingError.unsupportedElementType(value: name, elementType: elementType)
         }
     }
-
-    /// Encodes float32 elements little-endian.
-    init(floats: [Float], shape: [Int]) {
-        precondition(shape.reduce(1, *) == floats.count, "shape \(shape) does not hold \(floats.count) elements")
-        let little = floats.map { Float(bitPattern: $0.bitPattern.littleEndian) }
-        self.init(elementType: .float, shape: shape, bytes: little.withUnsafeBytes { Data($0) })
-    }
-
-    /// Encodes int64 elements little-endian.
-    init(int64s: [Int], shape: [Int]) {
-        let little = int64s.map { Int64($0).littleEndian }
-        self.init(elementType: .int64, shape: shape, bytes: little.withUnsafeBytes { Data($0) })
-    }
 }
 
 extension Node {

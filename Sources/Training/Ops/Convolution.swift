@@ -229,9 +229,13 @@ final class ConvolutionKernel: Kernel {
                             }
                             let source = plane + iy * w
                             let offset = kx * g.dilations.w - g.pads.left
-                            for ox in 0..<outW {
-                                let ix = ox * g.strides.w + offset
-                                line[ox] = (ix >= 0 && ix < w) ? source[ix] : 0
+                            let (first, end) = validRange(offset: offset, count: outW, width: w)
+                            if first > 0 { line.update(repeating: 0, count: first) }
+                            if end < outW { (line + end).update(repeating: 0, count: outW - end) }
+                            if g.strides.w == 1 {
+                                if end > first { (line + first).update(from: source + first + offset, count: end - first) }
+                            } else {
+                                for ox in first..<max(end, first) { line[ox] = source[ox * g.strides.w + offset] }
                             }
                         }
                     }
@@ -261,15 +265,24 @@ final class ConvolutionKernel: Kernel {
                             let line = source + oy * outW
                             let destination = plane + iy * w
                             let offset = kx * g.dilations.w - g.pads.left
-                            for ox in 0..<outW {
-                                let ix = ox * g.strides.w + offset
-                                if ix >= 0 && ix < w { destination[ix] += line[ox] }
-                            }
+                            let (first, end) = validRange(offset: offset, count: outW, width: w)
+                            for ox in first..<max(end, first) { destination[ox * g.strides.w + offset] += line[ox] }
                         }
                     }
                     row += 1
                 }
             }
         }
+    }
+
+    /// Range [first, end) of output columns whose input column ox · stride + offset lies in 0..<width.
+    private func validRange(offset: Int, count: Int, width: Int) -> (Int, Int) {
+        let stride = geometry.strides.w
+        // Smallest ox with ox · stride + offset >= 0.
+        let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        // Largest ox with ox · stride + offset <= width − 1, plus one.
+        let last = width - 1 - offset
+        let end = last < 0 ? 0 : min(count, last / stride + 1)
+        return (min(first, count), end)
     }
 }
