@@ -9,7 +9,7 @@ enum GradientCheck {
     /// Float initializer with normal entries from `seed`, optionally shifted away from zero.
     static func randomTensor(_ shape: [Int], seed: UInt64, offset: Float = 0) -> TensorData {
         var generator = SplitMix64(seed: seed)
-        let values = (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() + offset }
+        let values = (0..<shape.reduce(1, *)).map { _ in Float(generator.nextNormal()) + offset }
         return floatTensor(values, shape)
     }
 
@@ -38,7 +38,7 @@ enum GradientCheck {
         let output = session.outputs[0]
         let reference = try session.forward([:])[output]!
         var generator = SplitMix64(seed: 99)
-        let weights = (0..<reference.count).map { _ in generator.nextNormal() }
+        let weights = (0..<reference.count).map { _ in Float(generator.nextNormal()) }
         session.backward([output: LinearAlgebraTensor(shape: reference.shape, scalars: weights)])
         let buffers = session.bufferNames.map { ($0, session.value($0)!) }
 

@@ -1,3 +1,4 @@
+import Graph
 import LinearAlgebra
 
 /// Per-channel input normalization: x = (pixel · scale − mean) / std.

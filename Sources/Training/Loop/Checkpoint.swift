@@ -81,7 +81,7 @@ struct Checkpoint {
         let count = Int(try reader.word())
         var tensors: [Entry] = []
         for _ in 0..<count {
-            guard let kind = Entry.Kind(rawValue: try reader.take(1)[0]) else {
+            guard let kind = Entry.Kind(rawValue: try reader.take(1).first!) else {
                 throw TrainingError.invalidCheckpoint(path: url.path, detail: "unknown entry kind at byte \(reader.offset - 1)")
             }
             let name = String(decoding: try reader.take(Int(try reader.word())), as: UTF8.self)

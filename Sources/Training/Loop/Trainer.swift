@@ -146,13 +146,12 @@ public final class Trainer {
         return Double(correct) / Double(max(dataset.count, 1))
     }
 
-    /// The trained model for inference: current weights and running statistics, and metadata
-    /// recording the input normalization (see `InputNormalization.metadata`).
-    ///
-    /// NOTE: BatchNormalization nodes stay in the graph; fold them with the Graph module's pass
-    /// before deployment when it is available.
-    public func exportModel() -> Model {
+    /// The trained model for inference: current weights and running statistics, each
+    /// Conv → BatchNormalization pair folded into the Conv when `foldBatchNormalization` is true,
+    /// and metadata recording the input normalization (see `InputNormalization.metadata`).
+    public func exportModel(foldBatchNormalization fold: Bool = true) -> Model {
         var model = session.exportModel()
+        if fold { model = Training.foldBatchNormalization(model) }
         let keys = Set(configuration.normalization.metadata.map(\.key))
         model.metadata.removeAll { keys.contains($0.key) }
         model.metadata.append(contentsOf: configuration.normalization.metadata)

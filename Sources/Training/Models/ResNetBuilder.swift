@@ -65,7 +65,7 @@ struct GraphBuilder {
         let fanOut = Double(outputChannels * kernel * kernel)
         let deviation = Float((2 / fanOut).squareRoot())
         let count = outputChannels * inputChannels * kernel * kernel
-        let weights = (0..<count).map { _ in generator.nextNormal() * deviation }
+        let weights = (0..<count).map { _ in Float(generator.nextNormal()) * deviation }
         initializers["\(name).weight"] = TensorData(floats: weights, shape: [outputChannels, inputChannels, kernel, kernel])
         let pad = kernel / 2
         return add(
