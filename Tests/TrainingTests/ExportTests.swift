@@ -23,7 +23,9 @@ struct ExportTests {
         let evaluator = try Trainer(model: reloaded, configuration: configuration)
 
         #expect(!reloaded.graph.nodes.contains { $0.opType == "BatchNormalization" })
-        #expect(reloaded.metadata.contains { $0.key == "factorize.input.mean" && $0.value == "0.286" })
-        #expect(try evaluator.evaluate(heldOut) == trained)
+        let mean = reloaded.metadata.first { $0.key == "factorize.input.mean" }
+        #expect(mean?.value == "0.286")
+        // Folding reorders float operations, so at most one of the 500 predictions may flip.
+        #expect(abs(try evaluator.evaluate(heldOut) - trained) <= 0.002)
     }
 }

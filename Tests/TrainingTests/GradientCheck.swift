@@ -21,7 +21,7 @@ enum GradientCheck {
         TensorData(elementType: .int64, shape: shape, bytes: values.map { Int64($0) }.withUnsafeBytes { Data($0) })
     }
 
-    /// A model of `nodes` with the given initializers and one output.
+    /// Returns a model of `nodes` with the given initializers and one output.
     static func model(nodes: [Node], initializers: [String: TensorData], output: String) -> Model {
         Model(graph: Graph(
             name: "check", nodes: nodes, initializers: initializers, inputs: [],

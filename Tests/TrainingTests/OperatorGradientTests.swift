@@ -6,8 +6,8 @@ import Training
 @Suite struct OperatorGradientTests {
     typealias Check = GradientCheck
 
-    /// Float32 central differences with step 1e-2 agree with exact gradients to about 1e-3
-    /// on these sizes; kinks of Relu, Clip and MaxPool are avoided by random inputs.
+    /// Float32 central differences with step 1e-2 agree with exact gradients to about 1e-3 on
+    /// these sizes. Random inputs rarely put a probe across a kink of Relu, Clip or MaxPool.
     let tolerance = 2e-2
 
     func expectGradients(_ model: Model, training: Bool = true, step: Float = 1e-2, _ comment: Comment) throws {

@@ -46,7 +46,7 @@ public struct Augmentation: Sendable, Equatable {
 
 extension ImageDataset {
     /// Builds one normalized NCHW float batch from the images at `indices`, augmenting
-    /// each image with draws from `generator` when `augmentation` asks for it.
+    /// each image with draws from `generator` unless `augmentation` is `.none`.
     func batch(
         _ indices: ArraySlice<Int>, normalization: InputNormalization, augmentation: Augmentation,
         generator: inout SplitMix64

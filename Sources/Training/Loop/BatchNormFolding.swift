@@ -4,7 +4,7 @@ import Graph
 /// feeds nothing else) into that Conv's weights and bias:
 /// W′[o] = W[o] · γ[o] / sqrt(σ²[o] + ε), B′[o] = (B[o] − μ[o]) · γ[o] / sqrt(σ²[o] + ε) + β[o].
 ///
-/// NOTE: a stand-in until the Graph module ships its own folding pass; it handles only the
+/// NOTE: a stand-in until the Graph module ships its own folding pass. It handles only the
 /// Conv → BatchNormalization pattern and leaves every other BatchNormalization in place.
 func foldBatchNormalization(_ model: Model) -> Model {
     var graph = model.graph

@@ -146,9 +146,9 @@ public final class Trainer {
         return Double(correct) / Double(max(dataset.count, 1))
     }
 
-    /// The trained model for inference: current weights and running statistics, each
-    /// Conv → BatchNormalization pair folded into the Conv when `foldBatchNormalization` is true,
-    /// and metadata recording the input normalization (see `InputNormalization.metadata`).
+    /// Returns the trained model for inference with the current weights and running statistics.
+    /// Each Conv → BatchNormalization pair is folded into the Conv when `foldBatchNormalization`
+    /// is true, and metadata records the input normalization (see `InputNormalization.metadata`).
     public func exportModel(foldBatchNormalization fold: Bool = true) -> Model {
         var model = session.exportModel()
         if fold { model = Training.foldBatchNormalization(model) }

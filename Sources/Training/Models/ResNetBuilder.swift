@@ -1,16 +1,16 @@
 import Foundation
 import Graph
 
-/// Builds ResNet-18 (He, Zhang, Ren and Sun, 2016) in the BasicBlock [2, 2, 2, 2] topology for
-/// small grayscale images: a 3×3 stride-1 stem without max-pool, four stages of width
-/// base, 2·base, 4·base, 8·base (stages 2–4 halve the resolution), GlobalAveragePool and a
-/// Gemm classifier.
+/// Builder of ResNet-18 (He, Zhang, Ren and Sun, 2016) in the BasicBlock [2, 2, 2, 2] topology
+/// for small grayscale images. The stem is a 3×3 stride-1 Conv without max-pool. Four stages of
+/// width base, 2·base, 4·base and 8·base follow, and stages 2–4 halve the resolution.
+/// GlobalAveragePool and a Gemm classifier end the network.
 public enum ResNetBuilder {
     /// Returns the network as an IR model with Conv (no bias) → BatchNormalization → Relu units.
     ///
-    /// Weights are He-initialised (normal, std sqrt(2 / fan_out)) from `seed`; the classifier
-    /// is uniform in ±1/sqrt(fan_in); each block's last BatchNormalization scale starts at zero so
-    /// every residual block starts as the identity (Goyal et al., 2017).
+    /// Conv weights are He-initialised (normal, std sqrt(2 / fan_out)) from `seed`, and the
+    /// classifier is uniform in ±1/sqrt(fan_in). Each block's last BatchNormalization scale starts
+    /// at zero, so every residual block starts as the identity (Goyal et al., 2017).
     ///
     /// - Parameters:
     ///   - inputShape: [channels, height, width] of one image, e.g. [1, 28, 28].
