@@ -28,44 +28,25 @@ struct Broadcast {
 
     /// Offsets into a row-major tensor of `shape` (same rank as `output`, extents 1 broadcast).
     private static func offsets(of shape: [Int], in output: [Int]) -> [Int] {
-        var strides = [Int](repeating: 0, count: shape.count)
-        var step = 1
-        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
-            strides[axis] = shape[axis] == 1 ? 0 : step
-            step *= shape[axis]
-        }
-        let count = output.reduce(1, *)
-        var result = [Int](repeating: 0, count: count)
-        var index = [Int](repeating: 0, count: output.count)
-        var offset = 0
-        for i in 0..<count {
-            result[i] = offset
-            var axis = output.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += strides[axis]
-                if index[axis] < output[axis] { break }
-                offset -= strides[axis] * index[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return result
+        let strides = zip(shape, RowMajor.strides(shape)).map { extent, stride in extent == 1 ? 0 : stride }
+        return RowMajor.offsets(shape: output, strides: strides)
     }
 }
 
 /// Add with broadcasting; the gradient of a broadcast input sums over the broadcast axes.
 final class AddKernel: Kernel {
     private var broadcast: Broadcast?
+    /// Input shapes that `broadcast` was planned for.
+    private var plannedShapes: [[Int]] = []
 
     override func forward(_ context: ForwardContext) throws {
         let b = inputs[1]!
-        if broadcast?.outputShape == nil || broadcastShapes != (x.shape, b.shape) {
+        if broadcast == nil || plannedShapes != [x.shape, b.shape] {
             guard let plan = Broadcast(x.shape, b.shape) else {
                 throw shapeError("Add cannot broadcast \(x.shape) with \(b.shape)")
             }
             broadcast = plan
-            broadcastShapes = (x.shape, b.shape)
+            plannedShapes = [x.shape, b.shape]
         }
         let plan = broadcast!
         let count = plan.outputShape.reduce(1, *)
@@ -82,8 +63,6 @@ final class AddKernel: Kernel {
             }
         }
     }
-
-    private var broadcastShapes: ([Int], [Int]) = ([], [])
 
     override func backward() {
         let plan = broadcast!

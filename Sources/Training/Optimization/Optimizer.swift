@@ -58,7 +58,6 @@ public final class Optimizer {
                 velocity.withUnsafeMutableBufferPointer { v in
                     for i in 0..<weights.count {
                         let g = grad[i] + weightDecay * weights[i]
-                        // PyTorch starts the velocity at the first gradient rather than at μ·0 + g; both are g.
                         v[i] = momentum * v[i] + g
                         let update = nesterov ? g + momentum * v[i] : (momentum > 0 ? v[i] : g)
                         weights[i] -= rate * update

@@ -34,8 +34,3 @@ final class ValueSlot {
         if data.count != count { data = [Float](repeating: 0, count: count) }
     }
 }
-
-/// Integer attribute values and int64 initializers that shape operators read.
-struct IntegerConstants {
-    var values: [String: [Int]] = [:]
-}
