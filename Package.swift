@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "FactorizationTests", dependencies: ["TestSupport", "Factorization", "Graph", "Runtime"]),
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets"]),
         .testTarget(name: "BackendsTests", dependencies: ["TestSupport", "Backends"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Graph", "Datasets"]),
         .testTarget(name: "FactorizeCLITests", dependencies: ["TestSupport", "FactorizeCLI"]),
         .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study"]),
     ],
