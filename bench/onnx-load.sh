@@ -3,12 +3,12 @@
 # weights) with ONNXFile.read, and of onnx.load in Python for comparison.
 #
 # Usage: bench/onnx-load.sh
-# Needs FACTORIZE_PYTHON (or /tmp/probe-venv/bin/python) with onnx and numpy, and /usr/bin/time.
+# Needs the venv of `make test` (.build/venv, or FACTORIZE_PYTHON) with onnx and numpy, and /usr/bin/time.
 # The model is written to ${TMPDIR:-/tmp}/factorize-bench and reused by later runs.
 set -eu
 
 cd "$(dirname "$0")/.."
-python="${FACTORIZE_PYTHON:-/tmp/probe-venv/bin/python}"
+python="${FACTORIZE_PYTHON:-.build/venv/bin/python3}"
 fixtures="${FACTORIZE_FIXTURES:-../shared/fixtures}"
 work="${TMPDIR:-/tmp}/factorize-bench"
 model="$work/vgg16_bn-random.onnx"
