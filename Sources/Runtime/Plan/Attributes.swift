@@ -2,7 +2,7 @@ import Graph
 
 /// Typed attribute access with ONNX defaults. A present attribute of the wrong kind is an error.
 extension Node {
-    func int(_ name: String, default value: Int) throws -> Int {
+    func intAttribute(_ name: String, default value: Int) throws -> Int {
         switch attributes[name] {
         case nil: return value
         case .int(let x): return x
@@ -10,7 +10,7 @@ extension Node {
         }
     }
 
-    func float(_ name: String, default value: Float) throws -> Float {
+    func floatAttribute(_ name: String, default value: Float) throws -> Float {
         switch attributes[name] {
         case nil: return value
         case .float(let x): return x
@@ -19,7 +19,7 @@ extension Node {
         }
     }
 
-    func ints(_ name: String) throws -> [Int]? {
+    func intsAttribute(_ name: String) throws -> [Int]? {
         switch attributes[name] {
         case nil: return nil
         case .ints(let x): return x
@@ -28,7 +28,7 @@ extension Node {
         }
     }
 
-    func string(_ name: String, default value: String) throws -> String {
+    func stringAttribute(_ name: String, default value: String) throws -> String {
         switch attributes[name] {
         case nil: return value
         case .string(let x): return x
@@ -38,10 +38,5 @@ extension Node {
 
     func invalid(_ reason: String) -> RuntimeError {
         .invalidNode(node: name, opType: opType, reason: reason)
-    }
-
-    /// Input `index`, or nil when it is absent or the empty string (an omitted optional input).
-    func input(_ index: Int) -> String? {
-        index < inputs.count && !inputs[index].isEmpty ? inputs[index] : nil
     }
 }

@@ -36,7 +36,7 @@ enum ConstantEvaluator {
         case "Identity", "Dropout":
             return [try input(0)]
         case "Cast":
-            let target = ElementType(rawValue: Int32(try node.int("to", default: 1)))
+            let target = ElementType(rawValue: Int32(try node.intAttribute("to", default: 1)))
             let value = try input(0)
             switch target {
             case .float, .double, .float16, .bfloat16: return [ConstantTensor(shape: value.shape, floats: value.floats)]
@@ -46,24 +46,24 @@ enum ConstantEvaluator {
         case "Reshape":
             let value = try input(0)
             let shape = try ShapeRules.reshape(
-                value.shape, target: try input(1).indices, allowZero: try node.int("allowzero", default: 0) != 0,
+                value.shape, target: try input(1).indices, allowZero: try node.intAttribute("allowzero", default: 0) != 0,
                 node: node)
             return [value.reshaped(shape)]
         case "Flatten":
             let value = try input(0)
-            return [value.reshaped(try ShapeRules.flatten(value.shape, axis: try node.int("axis", default: 1), node: node))]
+            return [value.reshaped(try ShapeRules.flatten(value.shape, axis: try node.intAttribute("axis", default: 1), node: node))]
         case "Squeeze":
             let value = try input(0)
-            let axes = opset >= 13 ? optional(1)?.indices : try node.ints("axes")
+            let axes = opset >= 13 ? optional(1)?.indices : try node.intsAttribute("axes")
             return [value.reshaped(try ShapeRules.squeeze(value.shape, axes: axes, node: node))]
         case "Unsqueeze":
             let value = try input(0)
-            guard let axes = opset >= 13 ? optional(1)?.indices : try node.ints("axes") else {
+            guard let axes = opset >= 13 ? optional(1)?.indices : try node.intsAttribute("axes") else {
                 throw node.invalid("missing axes")
             }
             return [value.reshaped(try ShapeRules.unsqueeze(value.shape, axes: axes, node: node))]
         case "Concat":
-            return [try concat(inputs.compactMap { $0 }, axis: try node.int("axis", default: 0), node: node)]
+            return [try concat(inputs.compactMap { $0 }, axis: try node.intAttribute("axis", default: 0), node: node)]
         case "Slice":
             let value = try input(0)
             let map: (shape: [Int], indices: [Int])
@@ -73,19 +73,19 @@ enum ConstantEvaluator {
                     axes: optional(3)?.indices, steps: optional(4)?.indices, node: node)
             } else {
                 map = try ShapeRules.slice(
-                    value.shape, starts: try node.ints("starts") ?? [], ends: try node.ints("ends") ?? [],
-                    axes: try node.ints("axes"), steps: nil, node: node)
+                    value.shape, starts: try node.intsAttribute("starts") ?? [], ends: try node.intsAttribute("ends") ?? [],
+                    axes: try node.intsAttribute("axes"), steps: nil, node: node)
             }
             return [value.gathered(shape: map.shape, sourceIndices: map.indices)]
         case "Transpose":
             let value = try input(0)
-            let map = try ShapeRules.transpose(value.shape, perm: try node.ints("perm"), node: node)
+            let map = try ShapeRules.transpose(value.shape, perm: try node.intsAttribute("perm"), node: node)
             return [value.gathered(shape: map.shape, sourceIndices: map.indices)]
         case "Gather":
             let value = try input(0)
             let indices = try input(1)
             let map = try ShapeRules.gather(
-                value.shape, axis: try node.int("axis", default: 0), indices: indices.indices,
+                value.shape, axis: try node.intAttribute("axis", default: 0), indices: indices.indices,
                 indicesShape: indices.shape, node: node)
             return [value.gathered(shape: map.shape, sourceIndices: map.sourceIndices)]
         case "Add", "Sub", "Mul", "Div":
@@ -99,8 +99,8 @@ enum ConstantEvaluator {
     static func shapeOf(_ shape: [Int], node: Node) throws -> ConstantTensor {
         let rank = shape.count
         func clamp(_ x: Int) -> Int { min(max(x < 0 ? x + rank : x, 0), rank) }
-        let start = clamp(try node.int("start", default: 0))
-        let end = clamp(try node.int("end", default: rank))
+        let start = clamp(try node.intAttribute("start", default: 0))
+        let end = clamp(try node.intAttribute("end", default: rank))
         let slice = start < end ? Array(shape[start..<end]) : []
         return ConstantTensor(shape: [slice.count], ints: slice.map { Int64($0) })
     }

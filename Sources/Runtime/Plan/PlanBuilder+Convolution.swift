@@ -10,14 +10,14 @@ extension PlanBuilder {
         guard rank == 3 || rank == 4, w.shape.count == rank else {
             throw node.invalid("supports 1-D and 2-D convolution; input \(x.shape), weights \(w.shape)")
         }
-        let groups = try node.int("group", default: 1)
+        let groups = try node.intAttribute("group", default: 1)
         let channels = x.shape[1]
         let outputChannels = w.shape[0]
         guard groups > 0, w.shape[1] * groups == channels, outputChannels % groups == 0 else {
             throw node.invalid("weights \(w.shape) with group \(groups) do not fit input \(x.shape)")
         }
         let kernel = Array(w.shape[2...])
-        if let declared = try node.ints("kernel_shape"), declared != kernel {
+        if let declared = try node.intsAttribute("kernel_shape"), declared != kernel {
             throw node.invalid("kernel_shape \(declared) differs from weights \(w.shape)")
         }
         if let bias, bias.count != outputChannels {
@@ -85,7 +85,7 @@ extension PlanBuilder {
         }
         return ChannelAffine(
             gamma: parameters[0], beta: parameters[1], mean: parameters[2], variance: parameters[3],
-            epsilon: try node.float("epsilon", default: 1e-5))
+            epsilon: try node.floatAttribute("epsilon", default: 1e-5))
     }
 
     /// MaxPool and AveragePool over 1-D or 2-D windows.
@@ -94,14 +94,14 @@ extension PlanBuilder {
         guard x.shape.count == 3 || x.shape.count == 4 else {
             throw node.invalid("supports 1-D and 2-D pooling; input \(x.shape)")
         }
-        guard let kernel = try node.ints("kernel_shape"), kernel.count == x.shape.count - 2 else {
+        guard let kernel = try node.intsAttribute("kernel_shape"), kernel.count == x.shape.count - 2 else {
             throw node.invalid("kernel_shape is missing or does not match input \(x.shape)")
         }
         if node.outputs.count > 1 && !node.outputs[1].isEmpty {
             throw node.invalid("the Indices output of MaxPool is not supported")
         }
         let spatial = Array(x.shape[2...])
-        let ceilMode = try node.int("ceil_mode", default: 0) != 0
+        let ceilMode = try node.intAttribute("ceil_mode", default: 0) != 0
         let window = try Window(node, input: spatial, kernel: kernel, ceilMode: ceilMode)
         let geometry = window.geometry(
             batch: x.shape[0], inputChannels: x.shape[1], outputChannels: x.shape[1], input: spatial,
@@ -118,7 +118,7 @@ extension PlanBuilder {
         guard window.dilations.allSatisfy({ $0 == 1 }) else {
             throw node.invalid("AveragePool with dilations \(window.dilations) is not supported")
         }
-        let includePad = try node.int("count_include_pad", default: 0) != 0
+        let includePad = try node.intAttribute("count_include_pad", default: 0) != 0
         let ends = window.padBottomRight
         addStep(node, reads: [x.buffer], writes: [y.buffer]) { table in
             averagePool(

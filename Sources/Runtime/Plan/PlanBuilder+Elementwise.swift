@@ -75,7 +75,7 @@ extension PlanBuilder {
             inputs.append(try activation(node, position))
         }
         guard let first = inputs.first else { throw node.invalid("no inputs") }
-        let axis = try ShapeRules.axis(try node.int("axis", default: 0), rank: first.shape.count, node: node)
+        let axis = try ShapeRules.axis(try node.intAttribute("axis", default: 0), rank: first.shape.count, node: node)
         var shape = first.shape
         shape[axis] = 0
         for input in inputs {

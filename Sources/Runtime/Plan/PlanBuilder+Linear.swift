@@ -8,8 +8,8 @@ extension PlanBuilder {
         guard a.shape.count == 2, b.shape.count == 2 else {
             throw RuntimeError.shapeMismatch(node: node.name, opType: node.opType, shapes: [a.shape, b.shape])
         }
-        let transposeA = try node.int("transA", default: 0) != 0
-        let transposeB = try node.int("transB", default: 0) != 0
+        let transposeA = try node.intAttribute("transA", default: 0) != 0
+        let transposeB = try node.intAttribute("transB", default: 0) != 0
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let (kB, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
         guard k == kB else {
@@ -29,7 +29,7 @@ extension PlanBuilder {
         }
         let parameters0 = GemmParameters(
             m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-            alpha: try node.float("alpha", default: 1), beta: try node.float("beta", default: 1), activation: .none)
+            alpha: try node.floatAttribute("alpha", default: 1), beta: try node.floatAttribute("beta", default: 1), activation: .none)
         var parameters = parameters0
         let name: String
         (parameters.activation, name) = try fuseActivation(after: node.outputs[0])
@@ -89,7 +89,7 @@ extension PlanBuilder {
     mutating func planSoftmax(_ node: Node) throws {
         let x = try activation(node, 0)
         let rank = x.shape.count
-        let axis = try ShapeRules.axis(try node.int("axis", default: opset >= 13 ? -1 : 1), rank: rank, node: node)
+        let axis = try ShapeRules.axis(try node.intAttribute("axis", default: opset >= 13 ? -1 : 1), rank: rank, node: node)
         let outer = x.shape[..<axis].reduce(1, *)
         let axisLength = opset >= 13 ? x.shape[axis] : x.shape[axis...].reduce(1, *)
         let inner = opset >= 13 ? x.shape[(axis + 1)...].reduce(1, *) : 1
@@ -110,10 +110,10 @@ extension PlanBuilder {
         if opset >= 18 {
             axes = node.input(1) == nil ? nil : try requireConstant(node, 1).indices
         } else {
-            axes = try node.ints("axes")
+            axes = try node.intsAttribute("axes")
         }
-        let keepDimensions = try node.int("keepdims", default: 1) != 0
-        if (axes ?? []).isEmpty, try node.int("noop_with_empty_axes", default: 0) != 0 {
+        let keepDimensions = try node.intAttribute("keepdims", default: 1) != 0
+        if (axes ?? []).isEmpty, try node.intAttribute("noop_with_empty_axes", default: 0) != 0 {
             alias(node.outputs[0], to: x, shape: x.shape)
             return
         }

@@ -8,20 +8,20 @@ extension PlanBuilder {
         let shape: [Int]
         switch node.opType {
         case "Flatten":
-            shape = try ShapeRules.flatten(x.shape, axis: try node.int("axis", default: 1), node: node)
+            shape = try ShapeRules.flatten(x.shape, axis: try node.intAttribute("axis", default: 1), node: node)
         case "Reshape":
             let target = try requireConstant(node, 1).indices
             shape = try ShapeRules.reshape(
-                x.shape, target: target, allowZero: try node.int("allowzero", default: 0) != 0, node: node)
+                x.shape, target: target, allowZero: try node.intAttribute("allowzero", default: 0) != 0, node: node)
         case "Squeeze":
-            let axes = opset >= 13 ? (node.input(1) == nil ? nil : try requireConstant(node, 1).indices) : try node.ints("axes")
+            let axes = opset >= 13 ? (node.input(1) == nil ? nil : try requireConstant(node, 1).indices) : try node.intsAttribute("axes")
             shape = try ShapeRules.squeeze(x.shape, axes: axes, node: node)
         case "Unsqueeze":
-            let axes = opset >= 13 ? try requireConstant(node, 1).indices : try node.ints("axes")
+            let axes = opset >= 13 ? try requireConstant(node, 1).indices : try node.intsAttribute("axes")
             guard let axes else { throw node.invalid("missing axes") }
             shape = try ShapeRules.unsqueeze(x.shape, axes: axes, node: node)
         case "Cast":
-            let target = ElementType(rawValue: Int32(try node.int("to", default: 1)))
+            let target = ElementType(rawValue: Int32(try node.intAttribute("to", default: 1)))
             guard [.float, .double, .float16, .bfloat16].contains(target) else {
                 throw node.invalid("casting an activation to \(target) is not supported; activations are float")
             }
@@ -41,7 +41,7 @@ extension PlanBuilder {
         let map: (shape: [Int], indices: [Int])
         switch node.opType {
         case "Transpose":
-            map = try ShapeRules.transpose(x.shape, perm: try node.ints("perm"), node: node)
+            map = try ShapeRules.transpose(x.shape, perm: try node.intsAttribute("perm"), node: node)
         case "Slice":
             if opset >= 10 {
                 let axes = node.input(3) == nil ? nil : try requireConstant(node, 3).indices
@@ -51,13 +51,13 @@ extension PlanBuilder {
                     axes: axes, steps: steps, node: node)
             } else {
                 map = try ShapeRules.slice(
-                    x.shape, starts: try node.ints("starts") ?? [], ends: try node.ints("ends") ?? [],
-                    axes: try node.ints("axes"), steps: nil, node: node)
+                    x.shape, starts: try node.intsAttribute("starts") ?? [], ends: try node.intsAttribute("ends") ?? [],
+                    axes: try node.intsAttribute("axes"), steps: nil, node: node)
             }
         default:
             let indices = try requireConstant(node, 1)
             let gathered = try ShapeRules.gather(
-                x.shape, axis: try node.int("axis", default: 0), indices: indices.indices,
+                x.shape, axis: try node.intAttribute("axis", default: 0), indices: indices.indices,
                 indicesShape: indices.shape, node: node)
             map = (gathered.shape, gathered.sourceIndices)
         }
@@ -73,8 +73,8 @@ extension PlanBuilder {
     mutating func planPad(_ node: Node) throws {
         let x = try activation(node, 0)
         let rank = x.shape.count
-        guard let mode = PadMode(rawValue: try node.string("mode", default: "constant")) else {
-            throw node.invalid("unknown mode '\(try node.string("mode", default: ""))'")
+        guard let mode = PadMode(rawValue: try node.stringAttribute("mode", default: "constant")) else {
+            throw node.invalid("unknown mode '\(try node.stringAttribute("mode", default: ""))'")
         }
         var pads: [Int]
         var fill: Float
@@ -82,8 +82,8 @@ extension PlanBuilder {
             pads = try requireConstant(node, 1).indices
             fill = node.input(2) == nil ? 0 : try requireConstant(node, 2).floats.first ?? 0
         } else {
-            pads = try node.ints("pads") ?? node.ints("paddings") ?? []
-            fill = try node.float("value", default: 0)
+            pads = try node.intsAttribute("pads") ?? node.intsAttribute("paddings") ?? []
+            fill = try node.floatAttribute("value", default: 0)
         }
         if opset >= 18, node.input(3) != nil {
             let axes = try requireConstant(node, 3).indices.map { try ShapeRules.axis($0, rank: rank, node: node) }
@@ -120,7 +120,7 @@ extension PlanBuilder {
             (before + after).allSatisfy({ $0 >= 0 }),
             let index = soleConsumer(node.outputs[0]), graph.nodes[index].opType == "Conv",
             graph.nodes[index].inputs.first == node.outputs[0], foldedPads[index] == nil,
-            try graph.nodes[index].string("auto_pad", default: "NOTSET") == "NOTSET"
+            try graph.nodes[index].stringAttribute("auto_pad", default: "NOTSET") == "NOTSET"
         else { return false }
         foldedPads[index] = Array(before[2...]) + Array(after[2...])
         alias(node.outputs[0], to: input, shape: input.shape)

@@ -220,8 +220,8 @@ struct PlanBuilder {
         case "Clip":
             if opset < 11 {
                 return .clip(
-                    lower: try node.float("min", default: -.greatestFiniteMagnitude),
-                    upper: try node.float("max", default: .greatestFiniteMagnitude))
+                    lower: try node.floatAttribute("min", default: -.greatestFiniteMagnitude),
+                    upper: try node.floatAttribute("max", default: .greatestFiniteMagnitude))
             }
             var lower = -Float.greatestFiniteMagnitude
             var upper = Float.greatestFiniteMagnitude

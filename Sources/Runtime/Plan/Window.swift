@@ -13,9 +13,9 @@ struct Window {
     /// `extraPads` (begin values, then end values) come from a zero Pad folded into the node.
     init(_ node: Node, input: [Int], kernel: [Int], ceilMode: Bool = false, extraPads: [Int]? = nil) throws {
         let rank = input.count
-        strides = try node.ints("strides") ?? [Int](repeating: 1, count: rank)
-        dilations = try node.ints("dilations") ?? [Int](repeating: 1, count: rank)
-        let pads = try node.ints("pads") ?? [Int](repeating: 0, count: 2 * rank)
+        strides = try node.intsAttribute("strides") ?? [Int](repeating: 1, count: rank)
+        dilations = try node.intsAttribute("dilations") ?? [Int](repeating: 1, count: rank)
+        let pads = try node.intsAttribute("pads") ?? [Int](repeating: 0, count: 2 * rank)
         guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank, kernel.count == rank,
             strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 })
         else {
@@ -31,7 +31,7 @@ struct Window {
             }
         }
 
-        let autoPad = try node.string("auto_pad", default: "NOTSET")
+        let autoPad = try node.stringAttribute("auto_pad", default: "NOTSET")
         output = []
         for axis in 0..<rank {
             let span = (kernel[axis] - 1) * dilations[axis] + 1
