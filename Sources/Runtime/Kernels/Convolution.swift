@@ -12,16 +12,24 @@ struct ConvolutionWeights {
 /// Chooses the kernel for one convolution. Grouped convolutions with at most
 /// `directChannelLimit` input channels per group (depthwise, and the k×1 / 1×k depthwise
 /// factors of CP-decomposed layers) run the direct kernel, because a GEMM with so short
-/// an inner dimension reuses almost nothing. Every other convolution runs through GEMM.
+/// an inner dimension reuses almost nothing. Wide 3×3 stride-1 convolutions run Winograd
+/// F(2×2, 3×3); every other convolution runs through im2col (or nothing, for 1×1) and GEMM.
 enum ConvolutionAlgorithm {
     case gemm
     case direct
+    case winograd
 
     static let directChannelLimit = 8
 
     init(_ geometry: ConvolutionGeometry) {
         let channelsPerGroup = geometry.inputChannels / geometry.groups
-        self = geometry.groups > 1 && channelsPerGroup <= Self.directChannelLimit ? .direct : .gemm
+        if geometry.groups > 1 && channelsPerGroup <= Self.directChannelLimit {
+            self = .direct
+        } else if Winograd.applies(geometry) {
+            self = .winograd
+        } else {
+            self = .gemm
+        }
     }
 
     /// Scratch floats the GEMM path needs for its im2col columns, capped at `cap`.

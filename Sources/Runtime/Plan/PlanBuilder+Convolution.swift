@@ -48,6 +48,16 @@ extension PlanBuilder {
             addStep(node, reads: [x.buffer], writes: [y.buffer]) { table in
                 convolveDirect(geometry, input: table[x.buffer], parameters: parameters, output: table[y.buffer], threads: threads)
             }
+        case .winograd:
+            let transformed = Winograd.transformWeights(
+                parameters.weights, outputChannels: outputChannels, inputChannels: channels)
+            let scratchCount = Winograd.scratchCount(geometry, cap: Self.scratchCap)
+            requestScratch(scratchCount)
+            addStep(node, reads: [x.buffer, scratch], writes: [y.buffer]) { table in
+                convolveWinograd(
+                    geometry, input: table[x.buffer], transformed: transformed, parameters: parameters,
+                    output: table[y.buffer], scratch: table[scratch], scratchCount: scratchCount, threads: threads)
+            }
         case .gemm:
             let scratchCount = ConvolutionAlgorithm.scratchCount(geometry, cap: Self.scratchCap)
             requestScratch(scratchCount)
