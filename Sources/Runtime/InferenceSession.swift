@@ -9,9 +9,10 @@ public struct InferenceOptions: Sendable {
     /// Pad + Conv. `false` runs the graph as written, one kernel per node. Either way, nodes
     /// whose inputs are all constant (shape arithmetic) are evaluated once when planning.
     public var optimize: Bool
-    /// Threads for the engine's own parallel loops and for OpenBLAS. The engine never calls
-    /// OpenBLAS from inside its own parallel loops, so at most `threads` threads compute at
-    /// any time. OpenBLAS's thread count is process-wide: each `run` sets it to this value.
+    /// Threads of the engine's parallel loops, GEMMs included. OpenBLAS itself runs single-threaded:
+    /// the engine splits each GEMM into blocks and runs them on its own `threads` threads, so
+    /// at most `threads` threads compute at any time. OpenBLAS's thread count is process-wide,
+    /// and each `run` sets it to 1.
     public var threads: Int
     /// Record the wall time of every step in `InferenceSession.lastProfile`.
     public var profile: Bool
@@ -81,7 +82,7 @@ public final class InferenceSession: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let plan = try preparedPlan(inputs: inputs)
-        openblas_set_num_threads(Int32(options.threads))
+        openblas_set_num_threads(1)
         var timings: [Double]? = options.profile ? [] : nil
         let outputs = plan.run(inputs: inputs, timings: &timings)
         if let timings {

@@ -1,5 +1,3 @@
-import CLinearAlgebra
-
 /// Weights of a convolution prepared once per plan: OIHW Float32 (the GEMM's A matrix per
 /// group, `[outputChannels / groups, inputChannels / groups * kernelHeight * kernelWidth]`),
 /// an optional bias per output channel, and the activation fused into the store.
@@ -62,9 +60,9 @@ func convolveGEMM(
                 let x = input + (n * g.inputChannels + group * groupInputs) * g.inputPlane
                 let y = output + (n * g.outputChannels + group * groupOutputs) * plane
                 if g.isPointwise {
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(groupOutputs), Int32(plane), Int32(rows),
-                        1, a, Int32(rows), x, Int32(plane), 0, y, Int32(plane))
+                    parallelGemm(
+                        transposeA: false, transposeB: false, m: groupOutputs, n: plane, k: rows, alpha: 1,
+                        a: a, lda: rows, b: x, ldb: plane, beta: 0, c: y, ldc: plane, threads: threads)
                     continue
                 }
                 let tile = max(1, min(plane, scratchCount / rows))
@@ -72,9 +70,9 @@ func convolveGEMM(
                 while start < plane {
                     let length = min(tile, plane - start)
                     im2col(g, input: x, firstPixel: start, pixelCount: length, columns: scratch, threads: threads)
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(groupOutputs), Int32(length), Int32(rows),
-                        1, a, Int32(rows), scratch, Int32(length), 0, y + start, Int32(plane))
+                    parallelGemm(
+                        transposeA: false, transposeB: false, m: groupOutputs, n: length, k: rows, alpha: 1,
+                        a: a, lda: rows, b: scratch, ldb: length, beta: 0, c: y + start, ldc: plane, threads: threads)
                     start += length
                 }
             }

@@ -20,7 +20,7 @@ enum Winograd {
             && g.outputPlane >= minimumOutputPlane
     }
 
-    static let minimumChannels = 16
+    static let minimumChannels = 64
     static let minimumOutputPlane = 14 * 14
 
     /// Transforms OIHW 3×3 weights to `U`, laid out `[16][outputChannels][inputChannels]`.
@@ -85,12 +85,15 @@ func convolveWinograd(
                 let v = scratch
                 let m = scratch + 16 * channels * count
                 transformInput(g, image: image, firstTile: first, tileCount: count, tileColumns: tileColumns, v: v, threads: threads)
-                for element in 0..<16 {
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(count), Int32(channels), 1,
-                        u.baseAddress! + element * outputs * channels, Int32(channels),
-                        v + element * channels * count, Int32(count), 0,
-                        m + element * outputs * count, Int32(count))
+                // The 16 GEMMs are independent: each thread takes whole GEMMs.
+                parallelFor(16, threads: threads) { elements in
+                    for element in elements {
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(count), Int32(channels), 1,
+                            u.baseAddress! + element * outputs * channels, Int32(channels),
+                            v + element * channels * count, Int32(count), 0,
+                            m + element * outputs * count, Int32(count))
+                    }
                 }
                 transformOutput(
                     g, m: m, firstTile: first, tileCount: count, tileColumns: tileColumns, parameters: parameters,

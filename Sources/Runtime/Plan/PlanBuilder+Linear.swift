@@ -71,14 +71,15 @@ extension PlanBuilder {
         let y = output(name, shape: [m, n])
         let reads = [a.buffer] + b.buffers + (c?.buffers ?? [])
         let strides = cStrides
+        let threads = self.threads
         addStep(node, reads: reads, writes: [y.buffer]) { table in
             b.withPointer(table) { bPointer in
                 if let c {
                     c.withPointer(table) { cPointer in
-                        gemm(parameters, a: table[a.buffer], b: bPointer, c: cPointer, cStrides: strides, output: table[y.buffer])
+                        gemm(parameters, a: table[a.buffer], b: bPointer, c: cPointer, cStrides: strides, output: table[y.buffer], threads: threads)
                     }
                 } else {
-                    gemm(parameters, a: table[a.buffer], b: bPointer, c: nil, cStrides: strides, output: table[y.buffer])
+                    gemm(parameters, a: table[a.buffer], b: bPointer, c: nil, cStrides: strides, output: table[y.buffer], threads: threads)
                 }
             }
         }
@@ -118,11 +119,12 @@ extension PlanBuilder {
             bOffsets = Shapes.stridedIndices(shape: batchShape, sourceStrides: bBatch)
         }
         let y = output(node.outputs[0], shape: shape)
+        let threads = self.threads
         addStep(node, reads: [a.buffer] + b.buffers, writes: [y.buffer]) { table in
             b.withPointer(table) { bPointer in
                 batchedMatMul(
                     m: rows, n: n, k: k, a: table[a.buffer], aOffsets: aOffsets, b: bPointer, bOffsets: bOffsets,
-                    output: table[y.buffer])
+                    output: table[y.buffer], threads: threads)
             }
         }
     }
