@@ -35,9 +35,9 @@ public struct NodeTiming: Sendable, Equatable {
 /// The built-in CPU inference engine: Float32 activations in NCHW, any batch size.
 ///
 /// The session decodes every initializer to Float32 once. The first `run` with a new set
-/// of input shapes builds an execution plan for them (concrete shapes, fused kernels,
-/// one arena of activation memory shared by values whose lifetimes do not overlap);
-/// later runs with the same shapes reuse it. A session runs one inference at a time:
+/// of input shapes builds an execution plan for them: concrete shapes, fused kernels, and
+/// one arena of activation memory shared by values whose lifetimes do not overlap.
+/// Later runs with the same shapes reuse that plan. A session runs one inference at a time:
 /// concurrent calls to `run` wait for each other.
 public final class InferenceSession: @unchecked Sendable {
     public let model: Model
@@ -74,10 +74,9 @@ public final class InferenceSession: @unchecked Sendable {
         self.initializers = initializers
     }
 
-    /// Runs the model. `inputs` must hold one tensor per graph input; shapes must match the
-    /// declared input shapes where those are known, except the leading (batch) axis, which
-    /// may take any extent so that models exported at batch 1 run batches. Returns one tensor
-    /// per graph output.
+    /// Runs the model and returns one tensor per graph output. `inputs` must contain one tensor
+    /// per graph input, with the declared shape where it is known. The leading (batch) axis is
+    /// exempt, so that models exported at batch 1 run batches.
     public func run(inputs: [String: Tensor<Float>]) throws -> [String: Tensor<Float>] {
         lock.lock()
         defer { lock.unlock() }

@@ -23,9 +23,9 @@ enum FixtureModel {
         return try initializeWeights(withShapeInputsFilled(try Model.load(from: url)), seed: 7)
     }
 
-    /// The dynamo exports also moved their int64 shape constants into graph inputs: the
-    /// ReduceMean axes (`[-1, -2]` in the export) and the Reshape target (`[1, C]`, written
-    /// here as `[1, -1]`). This puts those values back as initializers.
+    /// Restores the int64 shape constants that the dynamo exports moved into graph inputs, as
+    /// initializers: the ReduceMean axes (`[-1, -2]` in the export) and the Reshape target
+    /// (`[1, C]` in the export, written here as `[1, -1]`).
     // NOTE: `initializeWeights` rejects int64 inputs; drop this once it restores them itself.
     static func withShapeInputsFilled(_ model: Model) -> Model {
         var result = model

@@ -21,7 +21,7 @@ enum NumpyFile {
 
     static func read(_ url: URL) throws -> Tensor<Float> {
         let data = try Data(contentsOf: url)
-        guard data.count >= 10, data.starts(with: [0x93] + Array("NUMPY".utf8)) else { throw NumpyError(url: url, reason: "no magic") }
+        guard data.count >= 10, data.starts(with: [0x93] + Array("NUMPY".utf8)) else { throw NumpyError(url: url, reason: "missing the .npy magic bytes") }
         let major = data[6]
         let lengthBytes = major == 1 ? 2 : 4
         var headerLength = 0

@@ -8,8 +8,8 @@ import TestSupport
 enum Oracle {
     static var available: Bool { TestEnvironment.pythonHasModules(["onnx", "onnxruntime", "numpy"]) }
 
-    /// Runs `./oracle.py`-style code: loads the model file and the `.npy` inputs, runs ONNX
-    /// Runtime, and saves every output as `.npy` beside them.
+    /// Python code that loads the model file and the `.npy` inputs, runs ONNX Runtime, and
+    /// saves every output as `.npy` beside the inputs.
     private static let script = """
         import sys, json, numpy as np, onnxruntime as ort
         model, folder, names = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])

@@ -15,8 +15,8 @@ enum Photos {
     }
 
     /// Resizes the short side to 256 (bilinear, antialiased), crops the central 224×224,
-    /// scales to [0, 1] and normalizes with the ImageNet mean and standard deviation; saves
-    /// each photo as a 1×3×224×224 `.npy` file and prints the photo paths as JSON.
+    /// scales to [0, 1] and normalizes with the ImageNet mean and standard deviation.
+    /// Saves each photo as a 1×3×224×224 `.npy` file and prints the photo paths as JSON.
     private static let preprocessing = """
         import sys, os, glob, json, numpy as np, skimage, skimage.io, skimage.transform, skimage.color
         folder = sys.argv[1]

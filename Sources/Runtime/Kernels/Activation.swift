@@ -6,7 +6,7 @@ enum Activation: Equatable {
     /// `min(max(x, lower), upper)`; ReLU6 is `clip(0, 6)`.
     case clip(lower: Float, upper: Float)
 
-    /// The activation of one value.
+    /// Returns the activation of one value.
     @inline(__always)
     func applied(to x: Float) -> Float {
         switch self {

@@ -84,7 +84,7 @@ func convolveGEMM(
 }
 
 /// Writes the im2col matrix of one group of one image for output pixels
-/// `firstPixel..<firstPixel + pixelCount`: row `(c, kernelRow, kernelColumn)` holds the input
+/// `firstPixel..<firstPixel + pixelCount`: row `(c, kernelRow, kernelColumn)` contains the input
 /// value each of those pixels multiplies by that weight, or 0 in the padding.
 func im2col(
     _ g: ConvolutionGeometry, input: UnsafePointer<Float>, firstPixel: Int, pixelCount: Int,

@@ -5,8 +5,8 @@ import CLinearAlgebra
 /// `cblas_sgemm` call on one of the engine's own threads.
 ///
 /// The engine keeps OpenBLAS at one thread and parallelizes GEMMs this way, so one pool
-/// (Dispatch) does all the work: OpenBLAS's own workers, which spin while they wait for the
-/// next call, never compete with the engine's threads for the same cores.
+/// (Dispatch) does all the work. OpenBLAS's own workers spin while they wait for the next
+/// call, and they would otherwise compete with the engine's threads for the same cores.
 func parallelGemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,

@@ -8,7 +8,7 @@ import CLinearAlgebra
 /// Transforms: `U = G g Gᵀ` (weights, once per plan), `V = Bᵀ d B` (each 4×4 input patch),
 /// `Y = Aᵀ M A` (each tile's 4×4 product back to 2×2 outputs).
 enum Winograd {
-    /// Whether the convolution qualifies. Narrow layers, and small planes where the 16
+    /// Returns whether the convolution qualifies. Narrow layers, and small planes where the 16
     /// transformed weight matrices (16/9 the size of the weights) dominate the memory
     /// traffic, stay on im2col + GEMM.
     // NOTE: the thresholds come from timing VGG-11 and ResNet-18 layers on one shared 2-core
@@ -64,7 +64,7 @@ enum Winograd {
 }
 
 /// Runs a convolution that `Winograd.applies` to, with `transformed` the weights from
-/// `Winograd.transformWeights`. Scratch holds `V` (`16 × C × block`) then `M` (`16 × M × block`).
+/// `Winograd.transformWeights`. Scratch contains `V` (`16 × C × block`) then `M` (`16 × M × block`).
 func convolveWinograd(
     _ g: ConvolutionGeometry, input: UnsafePointer<Float>, transformed: [Float], parameters: ConvolutionWeights,
     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int, threads: Int
