@@ -26,9 +26,9 @@ enum OperatorCases {
             convolution("conv auto_pad SAME_UPPER n\(n)", x: [n, 3, 8, 8], weights: [4, 3, 4, 4], ["auto_pad": .string("SAME_UPPER"), "strides": ints([2, 2])]),
             convolution("conv auto_pad SAME_LOWER n\(n)", x: [n, 3, 7, 7], weights: [4, 3, 4, 4], ["auto_pad": .string("SAME_LOWER")]),
             convolution("conv auto_pad VALID n\(n)", x: [n, 3, 7, 7], weights: [4, 3, 3, 3], ["auto_pad": .string("VALID"), "strides": ints([2, 2])]),
-            convolution("conv winograd pads 1 n\(n)", x: [n, 64, 15, 14], weights: [64, 64, 3, 3], ["pads": ints([1, 1, 1, 1])]),
-            convolution("conv winograd asymmetric pads n\(n)", x: [n, 70, 16, 15], weights: [66, 70, 3, 3], bias: false, ["pads": ints([0, 2, 1, 0])]),
-            convolution("conv winograd unpadded n\(n)", x: [n, 64, 16, 16], weights: [80, 64, 3, 3], [:]),
+            convolution("conv winograd pads 1 n\(n)", x: [n, 64, 28, 29], weights: [128, 64, 3, 3], ["pads": ints([1, 1, 1, 1])]),
+            convolution("conv winograd asymmetric pads n\(n)", x: [n, 66, 30, 29], weights: [130, 66, 3, 3], bias: false, ["pads": ints([0, 2, 1, 0])]),
+            convolution("conv winograd unpadded n\(n)", x: [n, 64, 30, 30], weights: [128, 64, 3, 3], [:]),
             convolution("conv 1-D n\(n)", x: [n, 3, 12], weights: [4, 3, 3], ["pads": ints([1, 2]), "strides": ints([2])]),
         ]
         return cases

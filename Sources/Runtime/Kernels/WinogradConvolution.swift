@@ -16,12 +16,13 @@ enum Winograd {
     static func applies(_ g: ConvolutionGeometry) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1
-            && g.inputChannels >= minimumChannels && g.outputChannels >= minimumChannels
+            && g.inputChannels >= minimumInputChannels && g.outputChannels >= minimumOutputChannels
             && g.outputPlane >= minimumOutputPlane
     }
 
-    static let minimumChannels = 64
-    static let minimumOutputPlane = 14 * 14
+    static let minimumInputChannels = 64
+    static let minimumOutputChannels = 128
+    static let minimumOutputPlane = 28 * 28
 
     /// Transforms OIHW 3×3 weights to `U`, laid out `[16][outputChannels][inputChannels]`.
     static func transformWeights(_ weights: [Float], outputChannels: Int, inputChannels: Int) -> [Float] {
