@@ -73,7 +73,8 @@ struct ConversionTests {
         tensor.dims = [4]
         tensor.dataType = .float
         tensor.rawData = Data(count: 12)
-        #expect(throws: GraphError.unsupportedTensor(name: "short", reason: "shape [4] of float needs 16 bytes, the tensor holds 12")) {
+        let expected = GraphError.unsupportedTensor(name: "short", reason: "shape [4] of float needs 16 bytes, the tensor holds 12")
+        #expect(throws: expected) {
             try TensorData(proto: tensor)
         }
     }
@@ -97,5 +98,23 @@ struct ConversionTests {
         let url = folder.appendingPathComponent("model.onnx")
         try model.save(to: url)
         #expect(try Model.load(from: url) == model)
+    }
+}
+
+@Suite("ModelProto conversion of old IR versions")
+struct OldIRConversionTests {
+    @Test("IR 3 lists initializers as inputs")
+    func initializersListed() throws {
+        let graph = Graph(
+            nodes: [Node(name: "add", opType: "Add", inputs: ["x", "w"], outputs: ["y"])],
+            initializers: ["w": TensorData(floats: [1], shape: [1])],
+            inputs: [ValueInfo(name: "x", elementType: .float, shape: [.known(1)])],
+            outputs: [ValueInfo(name: "y", elementType: .float, shape: [.known(1)])])
+        let model = Model(graph: graph, opsets: ["": 8], irVersion: 3)
+        #expect(model.proto.graph?.input.map(\.name) == ["x", "w"])
+        #expect(try Model(proto: model.proto) == model)
+        var current = model
+        current.irVersion = 8
+        #expect(current.proto.graph?.input.map(\.name) == ["x"])
     }
 }

@@ -4,7 +4,7 @@ struct OperatorSchema {
     var inputCount: ClosedRange<Int>
     var requiredAttributes: [String] = []
 
-    /// The schema of `opType` at `opset`, or nil for operators this module does not know.
+    /// Looks up the schema of `opType` at `opset`; nil for operators this module does not cover.
     static func lookup(_ opType: String, opset: Int) -> OperatorSchema? {
         switch opType {
         case "Relu", "Sigmoid", "Identity", "Flatten", "GlobalAveragePool", "GlobalMaxPool", "Softmax",

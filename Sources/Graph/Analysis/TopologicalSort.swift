@@ -42,7 +42,7 @@ extension Graph {
         nodes = order.map { nodes[$0] }
     }
 
-    /// A copy with nodes in topological order; see `sortTopologically()`.
+    /// Returns a copy with nodes in topological order; see `sortTopologically()`.
     public func sortedTopologically() throws -> Graph {
         var copy = self
         try copy.sortTopologically()

@@ -1,10 +1,11 @@
 extension Graph {
-    /// Checks the graph's structure and throws the first problem found:
-    /// `duplicateOutput` when two producers define one value, `undefinedInput`
-    /// when a node reads a value nothing defines, `wrongInputCount` and
-    /// `missingAttribute` against the operator's schema at `opset`, and
-    /// `missingAttribute` for a Constant without a value. Operators outside the
-    /// default domain or unknown to this module are checked for defined inputs only.
+    /// Checks the graph's structure and throws the first problem found.
+    ///
+    /// `duplicateOutput`: two producers define one value. `undefinedInput`: a node
+    /// reads a value nothing defines. `wrongInputCount` and `missingAttribute`: a node
+    /// violates its operator's schema at `opset`, or a Constant has no value.
+    /// Operators outside the default domain or unknown to this module are checked
+    /// for defined inputs only.
     public func validate(opset: Int) throws {
         var defined = Set(inputs.map(\.name))
         for name in initializers.keys { defined.insert(name) }

@@ -22,14 +22,7 @@ extension EvaluationNode {
         let right = rhs.gathering(broadcastIndices(from: rhs.shape, to: shape), shape: shape)
 
         if ["Equal", "Less", "Greater"].contains(node.opType) {
-            let compare: (Double, Double) -> Bool = node.opType == "Equal" ? (==) : node.opType == "Less" ? (<) : (>)
-            let result: [Int64]
-            if case let .integer(a) = left.elements, case let .integer(b) = right.elements {
-                result = zip(a, b).map { (node.opType == "Equal" ? $0 == $1 : node.opType == "Less" ? $0 < $1 : $0 > $1) ? 1 : 0 }
-            } else {
-                result = zip(left.doubles, right.doubles).map { compare($0, $1) ? 1 : 0 }
-            }
-            return ConstantValue(integers: result, shape: shape, elementType: .bool)
+            return ConstantValue(integers: compare(left, right), shape: shape, elementType: .bool)
         }
 
         switch (left.elements, right.elements) {
@@ -62,6 +55,21 @@ extension EvaluationNode {
             if lhs.elementType == .float { result = result.map { Double(Float($0)) } }
             return ConstantValue(elementType: lhs.elementType, shape: shape, elements: .floating(result))
         }
+    }
+
+    /// Compares equal-shaped operands elementwise, exactly for integers, returning 1 for true and 0 for false.
+    private func compare(_ left: ConstantValue, _ right: ConstantValue) -> [Int64] {
+        func apply<T: Comparable>(_ a: [T], _ b: [T]) -> [Int64] {
+            zip(a, b).map { x, y in
+                switch node.opType {
+                case "Equal": return x == y ? 1 : 0
+                case "Less": return x < y ? 1 : 0
+                default: return x > y ? 1 : 0
+                }
+            }
+        }
+        if case let .integer(a) = left.elements, case let .integer(b) = right.elements { return apply(a, b) }
+        return apply(left.doubles, right.doubles)
     }
 
     func gather(_ data: ConstantValue) throws -> ConstantValue? {
@@ -259,7 +267,7 @@ extension EvaluationNode {
 }
 
 extension IntegerList {
-    /// The known values, or `defaultValues` when absent. Precondition: not `.unknown`.
+    /// Returns the known values, or `defaultValues` when absent. Precondition: not `.unknown`.
     func values(default defaultValues: [Int64]) -> [Int64] {
         switch self {
         case let .known(values): return values

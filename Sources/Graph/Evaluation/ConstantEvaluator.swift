@@ -72,8 +72,8 @@ struct EvaluationNode {
         return inputs[index]
     }
 
-    /// An integer list given as attribute `name` (older opsets) or as input `index`.
-    /// `.absent` when neither is given, `.unknown` when the input is not constant.
+    /// Reads an integer list given as attribute `name` (older opsets) or as input `index`.
+    /// Returns `.absent` when neither is given and `.unknown` when the input is not constant.
     func integerList(attribute name: String, input index: Int) -> IntegerList {
         if let values = node.ints(name) { return .known(values.map { Int64($0) }) }
         guard node.input(index) != nil else { return .absent }

@@ -32,7 +32,7 @@ extension Attribute {
         }
     }
 
-    /// The attribute as an AttributeProto named `name`.
+    /// Converts the attribute to an AttributeProto named `name`.
     func proto(name: String) -> AttributeProto {
         var proto = AttributeProto(name: name)
         switch self {

@@ -94,12 +94,20 @@ extension Model {
     }
 
     /// The model as a ModelProto; opset imports are written with the default domain first.
+    /// IR versions below 4 require every initializer to be a graph input as well, so
+    /// for those the initializers are appended to the inputs.
     public var proto: ModelProto {
         var proto = ModelProto()
         proto.irVersion = Int64(irVersion)
         proto.producerName = producerName
         proto.producerVersion = producerVersion
         proto.graph = graph.proto
+        if irVersion < 4 {
+            proto.graph?.input += graph.initializerNamesInReadOrder.map { name in
+                let tensor = graph.initializers[name]!
+                return ValueInfo(name: name, elementType: tensor.elementType, shape: tensor.shape.map(Dim.known)).proto
+            }
+        }
         proto.opsetImport = opsets.keys.sorted().map { OperatorSetID(domain: $0, version: Int64(opsets[$0]!)) }
         proto.metadataProps = metadata.map { StringStringEntry(key: $0.key, value: $0.value) }
         return proto

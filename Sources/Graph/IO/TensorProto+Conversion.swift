@@ -3,7 +3,7 @@ import ONNX
 
 extension TensorData {
     /// Converts a TensorProto. `raw_data` is kept as is, so a slice of a
-    /// memory-mapped file stays a slice; typed repeated fields are converted to
+    /// memory-mapped file stays a slice. Typed repeated fields are converted to
     /// little-endian bytes of the tensor's element type.
     ///
     /// Throws `GraphError.unsupportedTensor` for string tensors, external data
@@ -59,7 +59,7 @@ extension TensorData {
         }
     }
 
-    /// The tensor as a TensorProto with `raw_data`.
+    /// Converts the tensor to a TensorProto that stores its bytes in `raw_data`.
     public func proto(name: String) -> TensorProto {
         var proto = TensorProto()
         proto.name = name

@@ -19,9 +19,6 @@ extension Graph {
 
     /// Names of the graph outputs.
     public var outputNames: Set<String> { Set(outputs.map(\.name)) }
-
-    /// The float or int64 constant a value holds when it is an initializer.
-    public func constant(_ name: String) -> TensorData? { initializers[name] }
 }
 
 extension Node {

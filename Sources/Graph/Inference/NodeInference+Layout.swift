@@ -117,7 +117,7 @@ extension NodeInference {
         var shape = x
         for (position, axis) in axes.enumerated() {
             shape[axis] = shape[axis] + .known(Int(pads[position] + pads[position + axes.count]))
-            if let extent = shape[axis].extent, extent < 0 { throw mismatch("pads \(pads) remove more than input \(describe(x)) holds") }
+            if let extent = shape[axis].extent, extent < 0 { throw mismatch("negative pads \(pads) remove more elements than input \(describe(x)) contains") }
         }
         return output(data.elementType, shape)
     }

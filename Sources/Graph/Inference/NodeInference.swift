@@ -82,7 +82,7 @@ struct NodeInference {
         return axis
     }
 
-    /// An integer list from attribute `name` or from constant input `index`.
+    /// Reads an integer list from attribute `name` or from constant input `index`.
     func integerList(attribute name: String, input index: Int) -> IntegerList {
         EvaluationNode(node: node, inputs: constants, opset: opset).integerList(attribute: name, input: index)
     }

@@ -1,15 +1,15 @@
 /// Infers the element type and shape of every value in a model.
 ///
 /// Graph inputs take their declared shapes, with entries of `inputShapes`
-/// replacing them (use this to fix a symbolic batch size). Nodes are visited in
-/// topological order; small constant subgraphs (shape arithmetic) are evaluated
-/// along the way so that a Reshape or Pad fed by computed values still gets
+/// replacing them, declared extents included (use this to set a batch size). Nodes are visited in
+/// topological order. Small constant subgraphs (shape arithmetic) are evaluated
+/// along the way, so a Reshape or Pad fed by computed values still gets
 /// concrete extents. Extents that depend on unknown input extents stay
 /// `.symbolic` (passed through unchanged) or `.unknown`.
 ///
 /// Returns a ValueInfo for every graph input, initializer and node output.
 /// Throws `GraphError.invalidInputShape` for an entry that names no graph input or
-/// changes a declared rank or extent, `GraphError.unsupportedOperator` for operators
+/// changes a declared rank, `GraphError.unsupportedOperator` for operators
 /// without a rule, and `GraphError.shapeMismatch` or `invalidAttribute` when a
 /// node's inputs are inconsistent.
 public func inferShapes(_ model: Model, inputShapes: [String: [Int]] = [:]) throws -> [String: ValueInfo] {
@@ -20,8 +20,8 @@ public func inferShapes(_ model: Model, inputShapes: [String: [Int]] = [:]) thro
 }
 
 extension Model {
-    /// A copy whose `valueInfo` and graph outputs carry the inferred types and shapes;
-    /// see `inferShapes(_:inputShapes:)`. Graph inputs take the shapes in `inputShapes`.
+    /// Returns a copy whose `valueInfo`, graph inputs and graph outputs carry the types and
+    /// shapes that `inferShapes(_:inputShapes:)` derives.
     public func inferringShapes(inputShapes: [String: [Int]] = [:]) throws -> Model {
         let values = try inferShapes(self, inputShapes: inputShapes)
         var result = self
@@ -41,6 +41,9 @@ extension Model {
 struct ShapeInference {
     /// Largest number of elements an evaluated constant may have; shape arithmetic stays far below it.
     static let constantElementLimit = 1 << 16
+
+    /// Operators outside the evaluator whose shape rules read constant inputs (axes).
+    static let valueReadingOperators: Set<String> = ["ReduceMean", "ReduceSum", "ReduceMax"]
 
     let model: Model
     var values: [String: ValueInfo] = [:]
@@ -76,14 +79,9 @@ struct ShapeInference {
         guard declared.count == extents.count else {
             throw GraphError.invalidInputShape(input: input.name, reason: "the model declares rank \(declared.count), the shape \(extents) has rank \(extents.count)")
         }
-        for (axis, dim) in declared.enumerated() {
-            if let extent = dim.extent, extent != extents[axis] {
-                throw GraphError.invalidInputShape(input: input.name, reason: "axis \(axis) is fixed to \(extent) in the model, got \(extents[axis])")
-            }
-        }
     }
 
-    /// The constant a value holds: an evaluated result or a small enough initializer.
+    /// Returns the constant a value holds: an evaluated result or an initializer within the element limit.
     func constant(_ name: String) -> ConstantValue? {
         if let value = constants[name] { return value }
         if let tensor = model.graph.initializers[name], tensor.count <= Self.constantElementLimit {
@@ -92,8 +90,26 @@ struct ShapeInference {
         return nil
     }
 
+    /// Fills what inference left unknown from the type the model declares for the value.
+    /// NOTE: a declared extent is trusted as is, so a stale `value_info` entry can
+    /// disagree with extents derived from an `inputShapes` override.
+    private func refine(_ inferred: ValueInfo, with declared: ValueInfo?) -> ValueInfo {
+        guard let declared else { return inferred }
+        var result = inferred
+        if result.elementType == .undefined { result.elementType = declared.elementType }
+        guard let declaredShape = declared.shape else { return result }
+        guard let shape = result.shape, shape.count == declaredShape.count else {
+            if result.shape == nil { result.shape = declaredShape }
+            return result
+        }
+        result.shape = zip(shape, declaredShape).map { $0 == .unknown ? $1 : $0 }
+        return result
+    }
+
     mutating func run() throws {
         let graph = try model.graph.sortedTopologically()
+        var declared = model.graph.valueInfo
+        for output in model.graph.outputs { declared[output.name] = output }
         let evaluator = ConstantEvaluator(opset: model.opsetVersion)
         for node in graph.nodes {
             let inputs = try node.inputs.map { name -> ValueInfo? in
@@ -103,7 +119,9 @@ struct ShapeInference {
                 }
                 return info
             }
-            let constantInputs = node.inputs.map { $0.isEmpty ? nil : constant($0) }
+            // Only operators whose rules read input values get them; decoding every weight would be wasted work.
+            let readsValues = ConstantEvaluator.supportedOperators.contains(node.opType) || Self.valueReadingOperators.contains(node.opType)
+            let constantInputs = node.inputs.map { readsValues && !$0.isEmpty ? constant($0) : nil }
             let rule = NodeInference(node: node, inputs: inputs, constants: constantInputs, opset: model.opsetVersion)
 
             if let evaluated = try evaluateIfSmall(node, rule: rule, constantInputs: constantInputs, evaluator: evaluator) {
@@ -118,7 +136,7 @@ struct ShapeInference {
             for (index, name) in node.outputs.enumerated() where !name.isEmpty {
                 var info = index < outputs.count ? outputs[index] : ValueInfo(name: name, elementType: .undefined, shape: nil)
                 info.name = name
-                values[name] = info
+                values[name] = refine(info, with: declared[name])
             }
         }
     }
