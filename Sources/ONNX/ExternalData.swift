@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where `ONNXFile.write` puts tensor data.
+/// Placement of tensor data in the files that `ONNXFile.write` creates.
 public enum ExternalDataPolicy: Equatable, Sendable {
     /// Every tensor stays inside the model file, which protobuf limits to 2 GiB.
     case none

@@ -14,7 +14,7 @@ enum FileSignature {
         ([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59], "a NumPy array file"),
     ]
 
-    /// The kind of file whose signature starts `bytes`, or nil.
+    /// Names the kind of file whose signature starts `bytes`, or returns nil.
     static func knownKind(of bytes: UnsafeRawBufferPointer) -> String? {
         for signature in signatures where bytes.starts(with: signature.bytes) {
             return signature.kind

@@ -11,6 +11,8 @@ enum MappedFile {
     /// Maps the file at `path` and returns its bytes as a `Data` that unmaps when its last
     /// copy or slice is released. Pages load on first access, so slicing out tensors costs
     /// no I/O until their bytes are read. An empty file gives an empty `Data`.
+    /// NOTE: if another process truncates the file while it is mapped, reading the lost
+    /// pages raises SIGBUS, as with any file mapping.
     static func map(path: String) throws -> Data {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(path, "open") }

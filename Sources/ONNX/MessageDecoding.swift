@@ -56,7 +56,7 @@ extension TypeProto.TensorType {
         }
     }
 
-    /// Decodes a `TensorShapeProto`; a repeated shape field merges into the earlier one,
+    /// Decodes a `TensorShapeProto`. A repeated shape field merges into the earlier one,
     /// as protobuf merges repeated occurrences of a singular message field.
     private mutating func decodeShape(_ tag: FieldTag, _ reader: inout WireReader) throws {
         var dimensions = shape ?? []
@@ -190,7 +190,7 @@ extension GraphProto {
 
 extension ModelProto {
     /// Decodes a model and reports through `decodedKnownField` whether any field that
-    /// ModelProto defines was read, which tells a corrupt model from a file of another kind.
+    /// ModelProto defines was read, which distinguishes a corrupt model from a file of another kind.
     init(from reader: inout WireReader, decodedKnownField: inout Bool) throws {
         self.init()
         while let tag = try reader.nextField() {

@@ -94,6 +94,8 @@ public struct TensorProto: Equatable, Sendable {
     public var stringData: [Data] = []  // 6
     public var int64Data: [Int64] = []  // 7
     public var name: String = ""  // 8
+    /// Little-endian element bytes (field 9). After `ONNXFile.read` this is a slice of the
+    /// mapped file, so its indices start at the field's file offset, not at zero.
     public var rawData: Data? = nil  // 9
     public var doubleData: [Double] = []  // 10
     public var uint64Data: [UInt64] = []  // 11 (also uint32)
@@ -103,6 +105,14 @@ public struct TensorProto: Equatable, Sendable {
     public var metadataProps: [StringStringEntry] = []  // 16
     public var unknownFields = Data()
     public init() {}
+
+    /// Creates a tensor whose elements are the little-endian bytes `rawData`.
+    public init(name: String, dataType: DataType, dims: [Int64], rawData: Data) {
+        self.name = name
+        self.dataType = dataType
+        self.dims = dims
+        self.rawData = rawData
+    }
 }
 
 /// `TensorShapeProto.Dimension`: a fixed extent, a symbolic name, or unknown.
@@ -203,7 +213,6 @@ public struct NodeProto: Equatable, Sendable {
 }
 
 /// `GraphProto`: nodes in topological order plus initializers, inputs and outputs.
-
 public struct GraphProto: Equatable, Sendable {
     public var node: [NodeProto] = []  // 1
     public var name: String = ""  // 2

@@ -64,7 +64,7 @@ extension TensorProto {
         return count
     }
 
-    /// Name of the typed field that holds elements of `dataType`, and its element count.
+    /// Name of the typed field that stores elements of `dataType`, and its element count.
     var typedField: (name: String, count: Int)? {
         switch dataType {
         case .float: return ("float_data", floatData.count)
@@ -77,7 +77,7 @@ extension TensorProto {
         }
     }
 
-    /// Checks that `raw_data` or the typed field holds exactly as many elements as the dims
+    /// Checks that `raw_data` or the typed field contains exactly as many elements as the dims
     /// describe. Tensors with segments, unresolved external data, strings or element types
     /// without a fixed byte width are not checked.
     func checkDataSize(offset: Int) throws {

@@ -29,5 +29,5 @@ struct FieldTag {
 /// Largest field number protobuf allows (2^29 - 1).
 let maximumFieldNumber: UInt64 = (1 << 29) - 1
 
-/// Longest varint encoding: 64 bits in 7-bit groups.
+/// Maximum length of a varint in bytes: 64 bits in 7-bit groups.
 let maximumVarintLength = 10

@@ -91,7 +91,7 @@ struct WireReader {
             }
             let byte = input[position]
             position += 1
-            // Bits past the 64th are dropped, as protobuf's own parsers do.
+            // Bits past the 64th are dropped.
             if shift < 64 { result |= UInt64(byte & 0x7F) << shift }
             if byte & 0x80 == 0 { return result }
             shift += 7

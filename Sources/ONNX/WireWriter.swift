@@ -13,7 +13,7 @@ struct WireWriter {
     private var buffer: [UInt8] = []
     private(set) var count = 0
 
-    /// Moves the pending small bytes into `chunks`, so that `chunks` holds the whole encoding.
+    /// Moves the pending small bytes into `chunks`, so that `chunks` contains the whole encoding.
     mutating func finish() {
         guard !buffer.isEmpty else { return }
         chunks.append(Data(buffer))
@@ -66,7 +66,7 @@ struct WireWriter {
         writeUInt64(field, UInt64(bitPattern: value), always: always)
     }
 
-    /// Writes an int32 or enum; negative values take 10 bytes, sign-extended as protobuf requires.
+    /// Writes an int32 or enum. Negative values take 10 bytes, sign-extended as protobuf requires.
     mutating func writeInt32(_ field: Int, _ value: Int32, always: Bool = false) {
         writeInt64(field, Int64(value), always: always)
     }
@@ -87,7 +87,7 @@ struct WireWriter {
         }
     }
 
-    /// Writes a bytes field; `always` writes it even when empty (repeated and optional fields).
+    /// Writes a bytes field, and with `always` also an empty one (repeated and optional fields).
     mutating func writeBytes(_ field: Int, _ value: Data, always: Bool = false) {
         guard !value.isEmpty || always else { return }
         writeKey(field, .lengthDelimited)
