@@ -20,23 +20,7 @@ enum FixtureModel {
     static func load(_ name: String) throws -> Model {
         if name == efficientNet { return try Model.load(from: try #require(TestEnvironment.fixture(efficientNet))) }
         let url = try #require(TestEnvironment.fixture("torchvision/\(name).graph.onnx"))
-        return try initializeWeights(withShapeInputsFilled(try Model.load(from: url)), seed: 7)
-    }
-
-    /// Restores the int64 shape constants that the dynamo exports moved into graph inputs, as
-    /// initializers: the ReduceMean axes (`[-1, -2]` in the export) and the Reshape target
-    /// (`[1, C]` in the export, written here as `[1, -1]`).
-    // NOTE: `initializeWeights` rejects int64 inputs; drop this once it restores them itself.
-    static func withShapeInputsFilled(_ model: Model) -> Model {
-        var result = model
-        let integerInputs = model.graph.inputs.filter { $0.elementType == .int64 }
-        for input in integerInputs {
-            guard let reader = model.graph.nodes.first(where: { $0.inputs.dropFirst().contains(input.name) }) else { continue }
-            let values: [Int64] = reader.opType == "ReduceMean" ? [-1, -2] : [1, -1]
-            result.graph.initializers[input.name] = TensorData(int64s: values, shape: [values.count])
-        }
-        result.graph.inputs.removeAll { $0.elementType == .int64 }
-        return result
+        return try initializeWeights(try Model.load(from: url), seed: 7)
     }
 
     /// The model with a symbolic leading axis on its inputs and outputs, so ONNX Runtime accepts any batch size.
