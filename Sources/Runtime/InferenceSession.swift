@@ -9,9 +9,10 @@ public struct InferenceOptions: Sendable {
     /// Pad + Conv. `false` runs the graph as written, one kernel per node. Either way, nodes
     /// whose inputs are all constant (shape arithmetic) are evaluated once when planning.
     public var optimize: Bool
-    /// Threads for the engine's own parallel loops and for OpenBLAS. The engine never calls
-    /// OpenBLAS from inside its own parallel loops, so at most `threads` threads compute at
-    /// any time. OpenBLAS's thread count is process-wide: each `run` sets it to this value.
+    /// Threads of the engine's parallel loops, GEMMs included. OpenBLAS itself runs single-threaded:
+    /// the engine splits each GEMM into blocks and runs them on its own `threads` threads, so
+    /// at most `threads` threads compute at any time. OpenBLAS's thread count is process-wide,
+    /// and each `run` sets it to 1.
     public var threads: Int
     /// Record the wall time of every step in `InferenceSession.lastProfile`.
     public var profile: Bool
@@ -34,9 +35,9 @@ public struct NodeTiming: Sendable, Equatable {
 /// The built-in CPU inference engine: Float32 activations in NCHW, any batch size.
 ///
 /// The session decodes every initializer to Float32 once. The first `run` with a new set
-/// of input shapes builds an execution plan for them (concrete shapes, fused kernels,
-/// one arena of activation memory shared by values whose lifetimes do not overlap);
-/// later runs with the same shapes reuse it. A session runs one inference at a time:
+/// of input shapes builds an execution plan for them: concrete shapes, fused kernels, and
+/// one arena of activation memory shared by values whose lifetimes do not overlap.
+/// Later runs with the same shapes reuse that plan. A session runs one inference at a time:
 /// concurrent calls to `run` wait for each other.
 public final class InferenceSession: @unchecked Sendable {
     public let model: Model
@@ -73,15 +74,14 @@ public final class InferenceSession: @unchecked Sendable {
         self.initializers = initializers
     }
 
-    /// Runs the model. `inputs` must hold one tensor per graph input; shapes must match the
-    /// declared input shapes where those are known, except the leading (batch) axis, which
-    /// may take any extent so that models exported at batch 1 run batches. Returns one tensor
-    /// per graph output.
+    /// Runs the model and returns one tensor per graph output. `inputs` must contain one tensor
+    /// per graph input, with the declared shape where it is known. The leading (batch) axis is
+    /// exempt, so that models exported at batch 1 run batches.
     public func run(inputs: [String: Tensor<Float>]) throws -> [String: Tensor<Float>] {
         lock.lock()
         defer { lock.unlock() }
         let plan = try preparedPlan(inputs: inputs)
-        openblas_set_num_threads(Int32(options.threads))
+        openblas_set_num_threads(1)
         var timings: [Double]? = options.profile ? [] : nil
         let outputs = plan.run(inputs: inputs, timings: &timings)
         if let timings {

@@ -6,6 +6,16 @@ enum Activation: Equatable {
     /// `min(max(x, lower), upper)`; ReLU6 is `clip(0, 6)`.
     case clip(lower: Float, upper: Float)
 
+    /// Returns the activation of one value.
+    @inline(__always)
+    func applied(to x: Float) -> Float {
+        switch self {
+        case .none: return x
+        case .relu: return max(x, 0)
+        case .clip(let lower, let upper): return min(max(x, lower), upper)
+        }
+    }
+
     /// Applies the activation in place to `count` elements.
     @inline(__always)
     func apply(_ data: UnsafeMutablePointer<Float>, count: Int) {

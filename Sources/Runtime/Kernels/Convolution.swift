@@ -1,5 +1,3 @@
-import CLinearAlgebra
-
 /// Weights of a convolution prepared once per plan: OIHW Float32 (the GEMM's A matrix per
 /// group, `[outputChannels / groups, inputChannels / groups * kernelHeight * kernelWidth]`),
 /// an optional bias per output channel, and the activation fused into the store.
@@ -12,16 +10,24 @@ struct ConvolutionWeights {
 /// Chooses the kernel for one convolution. Grouped convolutions with at most
 /// `directChannelLimit` input channels per group (depthwise, and the k×1 / 1×k depthwise
 /// factors of CP-decomposed layers) run the direct kernel, because a GEMM with so short
-/// an inner dimension reuses almost nothing. Every other convolution runs through GEMM.
+/// an inner dimension reuses almost nothing. Wide 3×3 stride-1 convolutions run Winograd
+/// F(2×2, 3×3); every other convolution runs through im2col (or nothing, for 1×1) and GEMM.
 enum ConvolutionAlgorithm {
     case gemm
     case direct
+    case winograd
 
     static let directChannelLimit = 8
 
     init(_ geometry: ConvolutionGeometry) {
         let channelsPerGroup = geometry.inputChannels / geometry.groups
-        self = geometry.groups > 1 && channelsPerGroup <= Self.directChannelLimit ? .direct : .gemm
+        if geometry.groups > 1 && channelsPerGroup <= Self.directChannelLimit {
+            self = .direct
+        } else if Winograd.applies(geometry) {
+            self = .winograd
+        } else {
+            self = .gemm
+        }
     }
 
     /// Scratch floats the GEMM path needs for its im2col columns, capped at `cap`.
@@ -54,9 +60,9 @@ func convolveGEMM(
                 let x = input + (n * g.inputChannels + group * groupInputs) * g.inputPlane
                 let y = output + (n * g.outputChannels + group * groupOutputs) * plane
                 if g.isPointwise {
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(groupOutputs), Int32(plane), Int32(rows),
-                        1, a, Int32(rows), x, Int32(plane), 0, y, Int32(plane))
+                    parallelGemm(
+                        transposeA: false, transposeB: false, m: groupOutputs, n: plane, k: rows, alpha: 1,
+                        a: a, lda: rows, b: x, ldb: plane, beta: 0, c: y, ldc: plane, threads: threads)
                     continue
                 }
                 let tile = max(1, min(plane, scratchCount / rows))
@@ -64,9 +70,9 @@ func convolveGEMM(
                 while start < plane {
                     let length = min(tile, plane - start)
                     im2col(g, input: x, firstPixel: start, pixelCount: length, columns: scratch, threads: threads)
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(groupOutputs), Int32(length), Int32(rows),
-                        1, a, Int32(rows), scratch, Int32(length), 0, y + start, Int32(plane))
+                    parallelGemm(
+                        transposeA: false, transposeB: false, m: groupOutputs, n: length, k: rows, alpha: 1,
+                        a: a, lda: rows, b: scratch, ldb: length, beta: 0, c: y + start, ldc: plane, threads: threads)
                     start += length
                 }
             }
@@ -78,7 +84,7 @@ func convolveGEMM(
 }
 
 /// Writes the im2col matrix of one group of one image for output pixels
-/// `firstPixel..<firstPixel + pixelCount`: row `(c, kernelRow, kernelColumn)` holds the input
+/// `firstPixel..<firstPixel + pixelCount`: row `(c, kernelRow, kernelColumn)` contains the input
 /// value each of those pixels multiplies by that weight, or 0 in the padding.
 func im2col(
     _ g: ConvolutionGeometry, input: UnsafePointer<Float>, firstPixel: Int, pixelCount: Int,

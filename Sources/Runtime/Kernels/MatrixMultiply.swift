@@ -1,5 +1,3 @@
-import CLinearAlgebra
-
 /// ONNX Gemm: `Y = alpha * op(A) * op(B) + beta * C`, with `op` an optional transpose and `C`
 /// unidirectionally broadcast to `[M, N]`. `Y` is first filled with `beta * C`, then
 /// `cblas_sgemm` accumulates into it; `activation` is applied last.
@@ -16,7 +14,7 @@ struct GemmParameters {
 
 func gemm(
     _ p: GemmParameters, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-    c: UnsafePointer<Float>?, cStrides: (row: Int, column: Int), output: UnsafeMutablePointer<Float>
+    c: UnsafePointer<Float>?, cStrides: (row: Int, column: Int), output: UnsafeMutablePointer<Float>, threads: Int
 ) {
     var accumulate: Float = 0
     if let c, p.beta != 0 {
@@ -33,11 +31,10 @@ func gemm(
         accumulate = 1
     }
     if p.m > 0 && p.n > 0 && p.k > 0 {
-        cblas_sgemm(
-            CblasRowMajor, p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
-            Int32(p.m), Int32(p.n), Int32(p.k), p.alpha,
-            a, Int32(p.transposeA ? p.m : p.k), b, Int32(p.transposeB ? p.k : p.n),
-            accumulate, output, Int32(p.n))
+        parallelGemm(
+            transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k, alpha: p.alpha,
+            a: a, lda: p.transposeA ? p.m : p.k, b: b, ldb: p.transposeB ? p.k : p.n,
+            beta: accumulate, c: output, ldc: p.n, threads: threads)
     } else if accumulate == 0 {
         output.initialize(repeating: 0, count: p.m * p.n)
     }
@@ -49,7 +46,7 @@ func gemm(
 /// matrix start (broadcast batches repeat an offset).
 func batchedMatMul(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aOffsets: [Int], b: UnsafePointer<Float>, bOffsets: [Int],
-    output: UnsafeMutablePointer<Float>
+    output: UnsafeMutablePointer<Float>, threads: Int
 ) {
     for batch in 0..<aOffsets.count {
         let out = output + batch * m * n
@@ -57,8 +54,8 @@ func batchedMatMul(
             out.initialize(repeating: 0, count: m * n)
             continue
         }
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-            a + aOffsets[batch], Int32(k), b + bOffsets[batch], Int32(n), 0, out, Int32(n))
+        parallelGemm(
+            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a + aOffsets[batch], lda: k,
+            b: b + bOffsets[batch], ldb: n, beta: 0, c: out, ldc: n, threads: threads)
     }
 }

@@ -8,7 +8,7 @@ extension PlanBuilder {
         let bias = node.input(2) == nil ? nil : try requireConstant(node, 2).floats
         let rank = x.shape.count
         guard rank == 3 || rank == 4, w.shape.count == rank else {
-            throw node.invalid("supports 1-D and 2-D convolution; input \(x.shape), weights \(w.shape)")
+            throw node.invalid("only 1-D and 2-D convolutions are supported; input \(x.shape), weights \(w.shape)")
         }
         let groups = try node.intAttribute("group", default: 1)
         let channels = x.shape[1]
@@ -48,6 +48,16 @@ extension PlanBuilder {
             addStep(node, reads: [x.buffer], writes: [y.buffer]) { table in
                 convolveDirect(geometry, input: table[x.buffer], parameters: parameters, output: table[y.buffer], threads: threads)
             }
+        case .winograd:
+            let transformed = Winograd.transformWeights(
+                parameters.weights, outputChannels: outputChannels, inputChannels: channels)
+            let scratchCount = Winograd.scratchCount(geometry, cap: Self.scratchCap)
+            requestScratch(scratchCount)
+            addStep(node, reads: [x.buffer, scratch], writes: [y.buffer]) { table in
+                convolveWinograd(
+                    geometry, input: table[x.buffer], transformed: transformed, parameters: parameters,
+                    output: table[y.buffer], scratch: table[scratch], scratchCount: scratchCount, threads: threads)
+            }
         case .gemm:
             let scratchCount = ConvolutionAlgorithm.scratchCount(geometry, cap: Self.scratchCap)
             requestScratch(scratchCount)
@@ -72,7 +82,7 @@ extension PlanBuilder {
         return folded
     }
 
-    /// The inference-mode affine map of a BatchNormalization whose parameters are constant.
+    /// Returns the inference-mode affine map of a BatchNormalization, or nil when its parameters are not constant.
     mutating func batchNormAffine(_ node: Node) throws -> ChannelAffine? {
         var parameters: [[Float]] = []
         for position in 1...4 {
@@ -92,7 +102,7 @@ extension PlanBuilder {
     mutating func planPooling(_ node: Node) throws {
         let x = try activation(node, 0)
         guard x.shape.count == 3 || x.shape.count == 4 else {
-            throw node.invalid("supports 1-D and 2-D pooling; input \(x.shape)")
+            throw node.invalid("only 1-D and 2-D pooling is supported; input \(x.shape)")
         }
         guard let kernel = try node.intsAttribute("kernel_shape"), kernel.count == x.shape.count - 2 else {
             throw node.invalid("kernel_shape is missing or does not match input \(x.shape)")
@@ -147,7 +157,7 @@ extension PlanBuilder {
             throw RuntimeError.dynamicValue(node: node.name, value: node.inputs.dropFirst().joined(separator: ", "))
         }
         guard affine.scale.count == x.shape[1] else {
-            throw node.invalid("\(affine.scale.count) parameters for \(x.shape[1]) channels")
+            throw node.invalid("\(affine.scale.count) scale values for \(x.shape[1]) channels of input \(x.shape)")
         }
         let (activation, name) = try fuseActivation(after: node.outputs[0])
         let y = output(name, shape: x.shape)

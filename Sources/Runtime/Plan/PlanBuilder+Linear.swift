@@ -1,10 +1,45 @@
 import Graph
 
+/// A matrix operand: an activation buffer, or a constant's decoded elements. Constants stay
+/// in the session's arrays, so large weights (VGG's 400 MB classifier) are not copied per plan.
+enum Operand {
+    case buffer(PlannedValue)
+    case constant(shape: [Int], values: [Float])
+
+    var shape: [Int] {
+        switch self {
+        case .buffer(let value): return value.shape
+        case .constant(let shape, _): return shape
+        }
+    }
+
+    var buffers: [Int] {
+        if case .buffer(let value) = self { return [value.buffer] }
+        return []
+    }
+
+    func withPointer<R>(_ table: BufferTable, _ body: (UnsafePointer<Float>) -> R) -> R {
+        switch self {
+        case .buffer(let value): return body(table[value.buffer])
+        case .constant(_, let values): return values.withUnsafeBufferPointer { body($0.baseAddress!) }
+        }
+    }
+}
+
 extension PlanBuilder {
+    /// Input `position` as a matrix operand: a constant when known before execution.
+    mutating func operand(_ node: Node, _ position: Int) throws -> Operand {
+        if let name = node.input(position), values[name] == nil, let value = try constant(name), value.count > 0 {
+            return .constant(shape: value.shape, values: value.floats)
+        }
+        return .buffer(try activation(node, position))
+    }
+
     /// Gemm (alpha, beta, transA, transB, broadcast C), with Relu/Clip fused when optimizing.
+    /// A constant B or C is read from the session's decoded weights, not copied into the plan.
     mutating func planGemm(_ node: Node) throws {
         let a = try activation(node, 0)
-        let b = try activation(node, 1)
+        let b = try operand(node, 1)
         guard a.shape.count == 2, b.shape.count == 2 else {
             throw RuntimeError.shapeMismatch(node: node.name, opType: node.opType, shapes: [a.shape, b.shape])
         }
@@ -16,10 +51,10 @@ extension PlanBuilder {
             throw RuntimeError.shapeMismatch(node: node.name, opType: node.opType, shapes: [a.shape, b.shape])
         }
 
-        var c: PlannedValue?
+        var c: Operand?
         var cStrides = (row: 0, column: 0)
         if node.input(2) != nil {
-            let value = try activation(node, 2)
+            let value = try operand(node, 2)
             guard value.shape.count <= 2, Shapes.broadcast(value.shape, [m, n]) == [m, n] else {
                 throw RuntimeError.shapeMismatch(node: node.name, opType: node.opType, shapes: [[m, n], value.shape])
             }
@@ -27,26 +62,33 @@ extension PlanBuilder {
             cStrides = (strides[0], strides[1])
             c = value
         }
-        let parameters0 = GemmParameters(
+        var parameters = GemmParameters(
             m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-            alpha: try node.floatAttribute("alpha", default: 1), beta: try node.floatAttribute("beta", default: 1), activation: .none)
-        var parameters = parameters0
+            alpha: try node.floatAttribute("alpha", default: 1), beta: try node.floatAttribute("beta", default: 1),
+            activation: .none)
         let name: String
         (parameters.activation, name) = try fuseActivation(after: node.outputs[0])
         let y = output(name, shape: [m, n])
-        let reads = [a.buffer, b.buffer] + (c.map { [$0.buffer] } ?? [])
+        let reads = [a.buffer] + b.buffers + (c?.buffers ?? [])
         let strides = cStrides
+        let threads = self.threads
         addStep(node, reads: reads, writes: [y.buffer]) { table in
-            gemm(
-                parameters, a: table[a.buffer], b: table[b.buffer], c: c.map { UnsafePointer(table[$0.buffer]) },
-                cStrides: strides, output: table[y.buffer])
+            b.withPointer(table) { bPointer in
+                if let c {
+                    c.withPointer(table) { cPointer in
+                        gemm(parameters, a: table[a.buffer], b: bPointer, c: cPointer, cStrides: strides, output: table[y.buffer], threads: threads)
+                    }
+                } else {
+                    gemm(parameters, a: table[a.buffer], b: bPointer, c: nil, cStrides: strides, output: table[y.buffer], threads: threads)
+                }
+            }
         }
     }
 
     /// MatMul with numpy semantics: 1-D operands gain and lose an axis, leading axes broadcast.
     mutating func planMatMul(_ node: Node) throws {
         let a = try activation(node, 0)
-        let b = try activation(node, 1)
+        let b = try operand(node, 1)
         let aShape = a.shape.count == 1 ? [1] + a.shape : a.shape
         let bShape = b.shape.count == 1 ? b.shape + [1] : b.shape
         guard aShape.count >= 2, bShape.count >= 2, aShape[aShape.count - 1] == bShape[bShape.count - 2],
@@ -77,10 +119,13 @@ extension PlanBuilder {
             bOffsets = Shapes.stridedIndices(shape: batchShape, sourceStrides: bBatch)
         }
         let y = output(node.outputs[0], shape: shape)
-        addStep(node, reads: [a.buffer, b.buffer], writes: [y.buffer]) { table in
-            batchedMatMul(
-                m: rows, n: n, k: k, a: table[a.buffer], aOffsets: aOffsets, b: table[b.buffer], bOffsets: bOffsets,
-                output: table[y.buffer])
+        let threads = self.threads
+        addStep(node, reads: [a.buffer] + b.buffers, writes: [y.buffer]) { table in
+            b.withPointer(table) { bPointer in
+                batchedMatMul(
+                    m: rows, n: n, k: k, a: table[a.buffer], aOffsets: aOffsets, b: bPointer, bOffsets: bOffsets,
+                    output: table[y.buffer], threads: threads)
+            }
         }
     }
 
