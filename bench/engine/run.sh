@@ -2,7 +2,8 @@
 # Latency of the built-in engine against ONNX Runtime on the torchvision fixtures.
 #
 # Usage: bench/engine/run.sh [MODELS...]   (default: resnet18 resnet50 densenet121 vgg11_bn)
-# Environment: PYTHON (interpreter with onnxruntime and numpy; default $FACTORIZE_PYTHON),
+# Environment: PYTHON (interpreter with onnxruntime and numpy; default $FACTORIZE_PYTHON, else
+#   the venv of `make test` in .build/venv),
 #   FIXTURES (default ../shared/fixtures beside the checkout), THREADS (default "1 2"),
 #   RUNS (default 20), WARMUP (default 3), OPTIMIZE=0 to time both runtimes unoptimized.
 # Prints a Markdown table: median latency of each runtime, the ratio engine/ORT, and the
@@ -11,7 +12,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-python="${PYTHON:-${FACTORIZE_PYTHON:-python3}}"
+python="${PYTHON:-${FACTORIZE_PYTHON:-$root/.build/venv/bin/python3}}"
 fixtures="${FIXTURES:-$root/../shared/fixtures}"
 threads_list="${THREADS:-1 2}"
 runs="${RUNS:-20}"
