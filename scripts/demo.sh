@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# The demo: runs the real ImageNet-pretrained EfficientNet-Lite0 on real photos with the
-# built-in engine and prints each photo's top-5 classes.
-# Expects `make demo` to have built the release binary and the Python venv.
+# The demo, in two parts:
+# 1. the real ImageNet-pretrained EfficientNet-Lite0 on real photos with the built-in engine,
+#    printing each photo's top-5 classes;
+# 2. the default study (examples/demo-study.json) on the shipped Fashion-MNIST ResNet-18:
+#    original, cp, tucker2, tt and tr at half the parameters, each briefly fine-tuned with
+#    distillation, accuracy on the 10 000 test images, latency on the built-in engine and
+#    ONNX Runtime before and after optimization, and the report (results/demo, report/demo).
+# Expects `make demo` to have built the release binary and the Python venv. The study resumes:
+# delete results/demo to measure again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -38,3 +44,8 @@ for photo in "${photos[@]}"; do
     echo "== $(basename "$photo")"
     "$factorize" run "$model" --input "$photo" --top 5 --labels "$labels"
 done
+
+echo >&2
+echo "Study on the Fashion-MNIST ResNet-18 (examples/demo-study.json):" >&2
+export FACTORIZE_PYTHON="$root/.build/venv/bin/python3"
+"$factorize" study examples/demo-study.json
