@@ -77,6 +77,8 @@ public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularVal
 
 /// Computes the leading `rank` singular triplets of `a`.
 ///
+/// Signs are fixed so that the largest-magnitude entry of each column of `U` is
+/// positive, which makes the result deterministic across SVD methods.
 /// `rank` is clamped to `0...min(m, n)`. The full spectrum is returned in
 /// `spectrum` either way, so callers can read the discarded energy.
 ///
@@ -113,9 +115,35 @@ public func truncatedSVD<Scalar: LAPACKScalar>(
         full.u = takeColumns(full.u, k)
         full.vt = Tensor(shape: [k, n], scalars: Array(full.vt.scalars[..<(k * n)]))
         full.singularValues = Array(full.spectrum[..<k])
-        return full
+        return flippingSigns(full)
     }
-    return try gramSVD(a, chooseRank: chooseRank)
+    return flippingSigns(try gramSVD(a, chooseRank: chooseRank))
+}
+
+/// Flips each singular pair so the entry of largest magnitude in the column of
+/// `U` (the first one on ties) is positive. Singular vectors are defined only up
+/// to sign, and algorithms that reshape them (tensor ring SVD) depend on the
+/// choice; scikit-learn and TensorLy use this same convention.
+private func flippingSigns<Scalar: LAPACKScalar>(
+    _ decomposition: SingularValueDecomposition<Scalar>
+) -> SingularValueDecomposition<Scalar> {
+    var result = decomposition
+    let (m, k, n) = (result.u.shape[0], result.rank, result.vt.shape[1])
+    for c in 0..<k {
+        var largest: Scalar = 0
+        var sign: Scalar = 1
+        for i in 0..<m {
+            let value = result.u.scalars[i * k + c]
+            if abs(value) > largest {
+                largest = abs(value)
+                sign = value < 0 ? -1 : 1
+            }
+        }
+        guard sign < 0 else { continue }
+        for i in 0..<m { result.u.scalars[i * k + c].negate() }
+        for j in 0..<n { result.vt.scalars[c * n + j].negate() }
+    }
+    return result
 }
 
 /// SVD through the eigendecomposition of the smaller Gram matrix.
