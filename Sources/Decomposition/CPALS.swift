@@ -65,6 +65,8 @@ public struct CPOptions: Sendable {
 /// - Throws: `DecompositionError.nonFiniteInput` for NaN or infinite input,
 ///   `.invalidRank` for `rank < 1`, `.invalidOption` for negative tolerance or
 ///   regularisation, `.linearAlgebra` when LAPACK fails.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func cpALS<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, rank requestedRank: Int, options: CPOptions = CPOptions()
 ) throws -> CPTensor<Scalar> {

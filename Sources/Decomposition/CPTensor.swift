@@ -29,6 +29,8 @@ public struct CPTensor<Scalar: LAPACKScalar>: DecomposedTensor {
     public var parameterCount: Int { rank * shape.reduce(0, +) }
 
     /// Returns the factors with the weights multiplied into the first one.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func absorbedFactors() -> [Tensor<Scalar>] {
         var result = factors
         guard !result.isEmpty else { return result }
@@ -39,6 +41,8 @@ public struct CPTensor<Scalar: LAPACKScalar>: DecomposedTensor {
         return result
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reconstruct() -> Tensor<Scalar> {
         let full = absorbedFactors()
         if shape.count == 1 {

@@ -32,6 +32,8 @@ public enum DecompositionError: Error, CustomStringConvertible, Equatable {
 
 /// Throws `nonFiniteInput` for the first NaN or infinite element and
 /// `unsupportedShape` for an empty tensor.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func validate<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, operation: String, minimumModes: Int = 1) throws {
     if x.rank < minimumModes || x.count == 0 {
         throw DecompositionError.unsupportedShape(

@@ -76,6 +76,8 @@ public enum RankSelection {
 
     /// Per-mode Tucker ranks keeping `threshold` of each unfolding's energy.
     /// - Throws: `DecompositionError.nonFiniteInput`, `.linearAlgebra`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func tuckerRanks<Scalar: LAPACKScalar>(
         energyThreshold threshold: Double, tensor: Tensor<Scalar>, modes: [Int]
     ) throws -> [Int] {
@@ -91,6 +93,8 @@ public enum RankSelection {
     /// Ranks of 0 are raised to 1.
     /// - Returns: `[outputRank, inputRank]`.
     /// - Throws: `DecompositionError.nonFiniteInput`, `.unsupportedShape` for fewer than two modes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func evbmfTuckerRanks<Scalar: LAPACKScalar>(kernel: Tensor<Scalar>) throws -> [Int] {
         try validate(kernel, operation: "evbmfTuckerRanks", minimumModes: 2)
         let wide = kernel.converted(to: Double.self)

@@ -22,15 +22,19 @@ import LinearAlgebra
 ///   - tolerance: stop TR-ALS when the relative error improves by less than this.
 /// - Throws: `DecompositionError.nonFiniteInput`, `.invalidRank`, `.invalidOption`,
 ///   `.linearAlgebra`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func tensorRing<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, ranks: [Int]? = nil, relativeError: Double? = nil, alsIterations: Int = 0,
     tolerance: Double = 1e-6
 ) throws -> TRTensor<Scalar> {
     let operation = "tensorRing"
     try validate(x, operation: operation, minimumModes: 2)
-    var (cores, adjustments) = try ringSweep(x, ranks: ranks, relativeError: relativeError, operation: operation)
+    var (cores, adjustments, discarded) = try ringSweep(x, ranks: ranks, relativeError: relativeError, operation: operation)
     let normSquared = x.squaredNorm
-    var history = [ringError(x, cores, normSquared: normSquared)]
+    // The TR-SVD steps are orthogonal projections like those of TT-SVD, so the
+    // squared error is the sum of the discarded energies.
+    var history = [normSquared > 0 ? (discarded / normSquared).squareRoot() : 0]
     if alsIterations > 0 && normSquared > 0 {
         cores = try wrapping(operation) {
             try refineRing(x, cores, iterations: alsIterations, tolerance: tolerance, normSquared: normSquared, history: &history)
@@ -46,6 +50,8 @@ public func tensorRing<Scalar: LAPACKScalar>(
 ///   `outputShape` and `inputShape` need at least two entries.
 /// - Throws: `.unsupportedShape` when the factorisations do not match the matrix,
 ///   and the errors of `tensorRing`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func trMatrix<Scalar: LAPACKScalar>(
     _ matrix: Tensor<Scalar>, outputShape: [Int], inputShape: [Int], ranks: [Int]? = nil,
     relativeError: Double? = nil, alsIterations: Int = 0
@@ -65,7 +71,7 @@ public func trMatrix<Scalar: LAPACKScalar>(
 /// TR-SVD; returns cores `[rₖ, nₖ, rₖ₊₁]` and the rank clamps.
 private func ringSweep<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, ranks: [Int]?, relativeError: Double?, operation: String
-) throws -> ([Tensor<Scalar>], [RankAdjustment]) {
+) throws -> ([Tensor<Scalar>], [RankAdjustment], Double) {
     let d = x.rank
     if let ranks, ranks.count != d {
         throw DecompositionError.invalidRank(operation: operation, ranks: ranks, reason: "expected \(d) ring ranks for \(d) modes")
@@ -76,7 +82,7 @@ private func ringSweep<Scalar: LAPACKScalar>(
     if let epsilon = relativeError, !(epsilon > 0) {
         throw DecompositionError.invalidOption(operation: operation, name: "relativeError", value: epsilon, reason: "must be positive")
     }
-    let norm = x.frobeniusNorm
+    let norm = x.squaredNorm.squareRoot()
     let delta = (relativeError ?? 0) * norm / Double(d).squareRoot()
     var adjustments: [RankAdjustment] = []
 
@@ -97,6 +103,7 @@ private func ringSweep<Scalar: LAPACKScalar>(
             return r0 * r1
         }
     }
+    var discarded = first.discardedEnergy
     var cores = [first.u.reshaped([n0, r0, r1]).permuted([1, 0, 2])]
     var remainder = scaleRows(first.vt, by: first.singularValues)
         .reshaped([r0, r1, rest]).permuted([1, 2, 0]).scalars  // [r₁, n₁ ⋯ n_{d−1}, r₀]
@@ -115,12 +122,13 @@ private func ringSweep<Scalar: LAPACKScalar>(
                 min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
             }
         }
+        discarded += decomposition.discardedEnergy
         cores.append(decomposition.u.reshaped([previousRank, x.shape[k], decomposition.rank]))
         remainder = scaleRows(decomposition.vt, by: decomposition.singularValues).scalars
         previousRank = decomposition.rank
     }
     cores.append(Tensor(shape: [previousRank, x.shape[d - 1], r0], scalars: remainder))
-    return (cores, adjustments)
+    return (cores, adjustments, discarded)
 }
 
 /// Clamps `r₀ · r₁` to `bound`, shrinking the larger factor first.
@@ -143,6 +151,8 @@ func closestFactorPair(_ n: Int) -> (Int, Int) {
 }
 
 /// Relative error of a ring from its reconstruction.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func ringError<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, _ cores: [Tensor<Scalar>], normSquared: Double) -> Double {
     let residual = traceChain(cores).reshaped(x.shape).distance(to: x)
     return normSquared > 0 ? residual / normSquared.squareRoot() : residual

@@ -22,6 +22,8 @@ public enum TuckerAlgorithm: Sendable, Equatable {
 ///   count differs from the mode count, `.linearAlgebra` when LAPACK fails.
 /// - Complexity: per mode, a Gram matrix of the unfolding (`Iₘ · count` flops)
 ///   and an `Iₘ × Iₘ` eigendecomposition; never an SVD of the full unfolding.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func tucker<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, ranks: [Int], algorithm: TuckerAlgorithm = .hooi()
 ) throws -> TuckerTensor<Scalar> {
@@ -38,6 +40,8 @@ public func tucker<Scalar: LAPACKScalar>(
 ///   - algorithm: `.hosvd` or `.hooi(...)`.
 /// - Throws: as `tucker(_:ranks:algorithm:)`, and `.invalidRank` for duplicate or
 ///   out-of-range modes.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func partialTucker<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, modes: [Int], ranks: [Int], algorithm: TuckerAlgorithm = .hooi()
 ) throws -> TuckerTensor<Scalar> {

@@ -12,6 +12,8 @@ public struct SymmetricEigendecomposition<Scalar: LAPACKScalar>: Sendable {
 /// - Parameter a: `[n, n]`, symmetric.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevd` when it does not
 ///   converge; `.nonFiniteValue` for NaN or infinite input.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SymmetricEigendecomposition<Scalar> {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1], "symmetricEigen needs a square matrix, got \(a.shape)")
     if let bad = a.firstNonFinite() {
@@ -33,6 +35,8 @@ public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> 
 /// - Parameter a: `[m, n]`.
 /// - Returns: `q [m, k]` with orthonormal columns and upper-triangular `r [k, n]`, `k = min(m, n)`.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming the routine.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func qr<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> (q: Tensor<Scalar>, r: Tensor<Scalar>) {
     precondition(a.rank == 2, "qr needs a matrix, got \(a.shape)")
     let (m, n) = (a.shape[0], a.shape[1])
@@ -66,6 +70,8 @@ public func qr<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> (q: Tensor<S
 /// - Returns: `X`, `[n, p]`.
 /// - Throws: `LinearAlgebraError.notPositiveDefinite` when the factorisation
 ///   breaks down, `.lapackFailure` for other `info`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func choleskySolve<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) throws -> Tensor<Scalar> {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.rank == 2 && b.shape[0] == a.shape[0],
                  "choleskySolve: shapes \(a.shape) and \(b.shape) do not fit")
@@ -80,6 +86,8 @@ public func choleskySolve<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor
 ///   - b: `[p, n]`.
 /// - Returns: `X = B · A⁻¹`, `[p, n]`.
 /// - Throws: as `choleskySolve(_:_:)`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func choleskySolveRight<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) throws -> Tensor<Scalar> {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.rank == 2 && b.shape[1] == a.shape[0],
                  "choleskySolveRight: shapes \(a.shape) and \(b.shape) do not fit")
@@ -116,6 +124,8 @@ private func positiveDefiniteSolve<Scalar: LAPACKScalar>(
 ///     nil uses machine precision.
 /// - Returns: the minimum-norm solution `X`, `[n, p]`.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming `?gelsd`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func leastSquares<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, relativeTolerance: Scalar? = nil
 ) throws -> Tensor<Scalar> {

@@ -41,6 +41,8 @@ public enum SVDMethod: Sendable {
 /// - Returns: `u [m, k]`, `k = min(m, n)` singular values, `vt [k, n]`.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming `?gesvd` when both fail,
 ///   `.nonFiniteValue` for NaN or infinite input.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularValueDecomposition<Scalar> {
     precondition(a.rank == 2, "svd needs a matrix, got \(a.shape)")
     if let bad = a.firstNonFinite() {
@@ -89,6 +91,8 @@ public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularVal
 ///     factor for the larger side when the matrix is four times taller than wide
 ///     or the reverse.
 /// - Throws: `LinearAlgebraError` from LAPACK or for non-finite input.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func truncatedSVD<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, rank: Int, method: SVDMethod = .automatic
 ) throws -> SingularValueDecomposition<Scalar> {
@@ -98,6 +102,8 @@ public func truncatedSVD<Scalar: LAPACKScalar>(
 /// Computes the leading singular triplets of `a`, with the number kept chosen by
 /// `chooseRank` from the full descending spectrum (for example an energy or error
 /// threshold). The chosen rank is clamped to `0...min(m, n)`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func truncatedSVD<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, method: SVDMethod = .automatic, chooseRank: ([Scalar]) -> Int
 ) throws -> SingularValueDecomposition<Scalar> {
@@ -186,6 +192,8 @@ private func gramSVD<Scalar: LAPACKScalar>(
 }
 
 /// Returns the first `k` columns of a `[m, n]` matrix.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func takeColumns<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ k: Int) -> Tensor<Scalar> {
     let (m, n) = (a.shape[0], a.shape[1])
     if k == n { return a }
@@ -202,6 +210,8 @@ func takeColumns<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ k: Int) -> Tensor<
 /// - Parameter a: `[m, n]`.
 /// - Returns: `[n, m]`.
 /// - Throws: `LinearAlgebraError` from the SVD.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pseudoinverse<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, relativeTolerance: Scalar? = nil
 ) throws -> Tensor<Scalar> {

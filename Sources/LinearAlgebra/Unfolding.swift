@@ -11,6 +11,8 @@ extension Tensor {
     ///
     /// - Precondition: `axes` is a permutation of `0..<rank`.
     /// - Complexity: one pass over the elements.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func permuted(_ axes: [Int]) -> Tensor {
         precondition(axes.sorted() == Array(0..<rank), "permuted: \(axes) is not a permutation of 0..<\(rank)")
         if axes == Array(0..<rank) || count <= 1 { return self }
@@ -50,6 +52,8 @@ extension Tensor {
     }
 
     /// Returns the mode-`mode` unfolding, `[shape[mode], count / shape[mode]]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func unfolded(mode: Int) -> Tensor {
         precondition(mode >= 0 && mode < rank, "unfolded: mode \(mode) out of range for shape \(shape)")
         let rest = shape[mode] == 0 ? 0 : count / shape[mode]
@@ -59,6 +63,8 @@ extension Tensor {
     }
 
     /// Inverts `unfolded(mode:)`: folds a `[shape[mode], ∏ others]` matrix back into `shape`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func folded(_ matrix: Tensor, mode: Int, shape: [Int]) -> Tensor {
         precondition(mode >= 0 && mode < shape.count, "folded: mode \(mode) out of range for shape \(shape)")
         var movedShape = [shape[mode]]
@@ -82,6 +88,8 @@ extension Tensor where Scalar: LAPACKScalar {
     ///   - mode: the contracted mode.
     /// - Returns: a tensor with `shape[mode] == J`.
     /// - Complexity: `2·J·count` flops through `gemm`, with no unfolding copy.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func modeProduct(_ matrix: Tensor, mode: Int, transpose: Bool = false) -> Tensor {
         precondition(matrix.rank == 2 && mode >= 0 && mode < rank, "modeProduct: bad mode \(mode) or matrix \(matrix.shape)")
         let extent = shape[mode]
@@ -128,6 +136,8 @@ extension Tensor where Scalar: LAPACKScalar {
 ///
 /// - Parameter matrices: `[Iₖ, R]` each, at least one.
 /// - Returns: `[∏ Iₖ, R]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func khatriRao<Scalar: LAPACKScalar>(_ matrices: [Tensor<Scalar>]) -> Tensor<Scalar> {
     precondition(!matrices.isEmpty, "khatriRao needs at least one matrix")
     let r = matrices[0].shape[1]
@@ -161,6 +171,8 @@ extension Tensor where Scalar: LAPACKScalar {
     /// - Returns: `[In, In]`, symmetric. Its eigenvalues are the squared singular
     ///   values of the unfolding.
     /// - Complexity: about `In · count` flops and `In²` extra memory.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func unfoldingGram(mode: Int) -> Tensor {
         precondition(mode >= 0 && mode < rank, "unfoldingGram: mode \(mode) out of range for shape \(shape)")
         let extent = shape[mode]
@@ -196,6 +208,8 @@ extension Tensor where Scalar: LAPACKScalar {
     /// - Parameter count: number of vectors, at most `shape[mode]`.
     /// - Returns: `vectors [In, count]` with orthonormal columns and the spectrum.
     /// - Throws: `LinearAlgebraError` from `?syevd` or for non-finite input.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func leadingLeftSingularVectors(mode: Int, count k: Int) throws -> (vectors: Tensor, spectrum: [Scalar]) {
         let extent = shape[mode]
         precondition(k >= 0 && k <= extent, "leadingLeftSingularVectors: \(k) vectors from mode of \(extent)")
