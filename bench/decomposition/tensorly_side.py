@@ -22,10 +22,17 @@ def relative_error(x, reconstruction):
 
 
 def timed(function):
-    """CPU seconds of this process, like the Swift side."""
-    start = time.process_time()
-    result = function()
-    return result, time.process_time() - start
+    """CPU seconds of this process, like the Swift side: runs shorter than 0.1 s
+    are repeated (up to 20 runs in 0.5 s) and the minimum is kept."""
+    best, spent = float("inf"), 0.0
+    for _ in range(20):
+        start = time.process_time()
+        result = function()
+        elapsed = time.process_time() - start
+        best, spent = min(best, elapsed), spent + elapsed
+        if best >= 0.1 or spent >= 0.5:
+            break
+    return result, best
 
 
 def run(x, row, cp_iterations):
