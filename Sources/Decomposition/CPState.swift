@@ -173,9 +173,9 @@ struct CPState<Scalar: LAPACKScalar> {
         return t
     }
 
-    /// Finds the most negatively congruent pair of components whose weights exceed
-    /// the tensor norm; reports it when the congruence is below −0.8 and the larger
-    /// weight is at least 1.5 · ‖X‖.
+    /// Finds the most negatively congruent pair of components with large weights.
+    /// A pair counts when its congruence is below −0.8 and its larger weight is at
+    /// least 1.5 · ‖X‖.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func degeneracy(norm: Double, weightTrace: [[Scalar]]) -> CPDegeneracy? {

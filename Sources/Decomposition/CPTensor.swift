@@ -55,9 +55,10 @@ public struct CPTensor<Scalar: LAPACKScalar>: DecomposedTensor {
 }
 
 /// Two CP components whose factors point in nearly opposite directions while
-/// their weights exceed the tensor's norm: the swamp or two-factor degeneracy of
-/// ALS (Kruskal, Harshman and Lundy 1989), where the fit improves only by letting
-/// the cancelling components grow without bound.
+/// their weights exceed the tensor's norm.
+///
+/// This is the two-factor degeneracy of ALS (Kruskal, Harshman and Lundy 1989).
+/// The fit then improves only while the cancelling components grow without bound.
 public struct CPDegeneracy: Equatable, Sendable, CustomStringConvertible {
     /// The two component indices.
     public var components: [Int]

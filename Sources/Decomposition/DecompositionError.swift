@@ -2,7 +2,7 @@ import LinearAlgebra
 
 /// Failures of the decomposition algorithms.
 public enum DecompositionError: Error, CustomStringConvertible, Equatable {
-    /// The input tensor holds NaN or an infinity at the given row-major offset.
+    /// The input tensor contains NaN or an infinity at the given row-major offset.
     case nonFiniteInput(operation: String, offset: Int, value: Double)
     /// The input tensor has no elements or fewer modes than the method needs.
     case unsupportedShape(operation: String, shape: [Int], reason: String)

@@ -6,7 +6,8 @@ public struct TRTensor<Scalar: LAPACKScalar>: DecomposedTensor {
     public var shape: [Int]
     /// Cores `[rₖ, nₖ, rₖ₊₁]`, where the last core's trailing rank equals `r₀`.
     public var cores: [Tensor<Scalar>]
-    /// Relative error after TR-SVD followed by one entry per TR-ALS sweep.
+    /// Relative error after TR-SVD (from the discarded singular values) followed by
+    /// one entry per TR-ALS sweep (from the residual).
     public var errorHistory: [Double]
     /// Ranks that were clamped to fit the shape.
     public var rankAdjustments: [RankAdjustment]

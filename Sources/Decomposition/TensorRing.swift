@@ -4,9 +4,8 @@ import LinearAlgebra
 /// TR-ALS sweeps.
 ///
 /// The first truncated SVD of the `[n₀, ∏_{k>0} nₖ]` unfolding keeps `r₀ · r₁`
-/// components, which are split into the closing bond `r₀` and the first inner bond
-/// `r₁`; the remaining bonds follow TT-SVD on the remainder with `r₀` moved to the
-/// end. With a `relativeError` target ε the first step discards at most
+/// components, split into the closing bond `r₀` and the first inner bond `r₁`.
+/// The remaining bonds follow TT-SVD on the remainder, with `r₀` moved to the end. With a `relativeError` target ε the first step discards at most
 /// `δ₁² = 2ε²‖X‖²/d` and every later step `δ² = ε²‖X‖²/d`, and `r₀ · r₁` is split
 /// into the two closest factors.
 ///

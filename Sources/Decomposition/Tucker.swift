@@ -3,11 +3,12 @@ import LinearAlgebra
 /// Algorithm for the Tucker factors.
 public enum TuckerAlgorithm: Sendable, Equatable {
     /// Truncated higher-order SVD (De Lathauwer, De Moor and Vandewalle 2000a):
-    /// each factor holds the leading left singular vectors of its unfolding.
+    /// each factor is the matrix of leading left singular vectors of its unfolding.
     case hosvd
     /// Higher-order orthogonal iteration (De Lathauwer, De Moor and Vandewalle
-    /// 2000b), started from the HOSVD. Stops after `maxIterations` or when the
-    /// relative error changes by less than `tolerance` (absolute difference).
+    /// 2000b), started from the HOSVD. Stops after `maxIterations`, or from the
+    /// third iteration on when the relative error changed by less than `tolerance`
+    /// (absolute difference) since the previous iteration, the rule of TensorLy 0.10.
     case hooi(maxIterations: Int = 100, tolerance: Double = 1e-4)
 }
 
@@ -79,7 +80,7 @@ private func partialTucker<Scalar: LAPACKScalar>(
     var history = [relativeErrorFromCore(core, normSquared: normSquared)]
 
     if case let .hooi(maxIterations, tolerance) = algorithm {
-        for _ in 0..<maxIterations {
+        for iteration in 0..<maxIterations {
             for (index, mode) in modes.enumerated() {
                 let partial = project(x, factors, modes: modes, skipping: index)
                 factors[index] = try wrapping(operation) {
@@ -90,7 +91,7 @@ private func partialTucker<Scalar: LAPACKScalar>(
             let error = relativeErrorFromCore(core, normSquared: normSquared)
             let before = history.last!
             history.append(error)
-            if abs(before - error) < tolerance { break }
+            if iteration >= 2 && abs(before - error) < tolerance { break }
         }
     }
     return TuckerTensor(

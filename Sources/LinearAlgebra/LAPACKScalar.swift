@@ -22,24 +22,30 @@ public protocol LAPACKScalar: BinaryFloatingPoint, Sendable {
     static func syrk(
         transpose: Bool, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Economy SVD by divide and conquer (`jobz` `S`), row-major.
     static func gesdd(
         jobz: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>, ldu: Int,
         vt: UnsafeMutablePointer<Self>, ldvt: Int) -> Int
+    /// Economy SVD by QR iteration, the fallback when `?gesdd` does not converge.
     static func gesvd(
         jobu: UInt8, jobvt: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>, ldu: Int,
         vt: UnsafeMutablePointer<Self>, ldvt: Int, superb: UnsafeMutablePointer<Self>) -> Int
+    /// Eigenvalues (ascending) and, with `jobz` `V`, eigenvectors of a symmetric matrix.
     static func syevd(
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         w: UnsafeMutablePointer<Self>) -> Int
+    /// Householder QR factorisation in place.
     static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafeMutablePointer<Self>) -> Int
+    /// Forms the orthonormal `Q` from `?geqrf`'s reflectors.
     static func orgqr(
         m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafePointer<Self>) -> Int
     /// Cholesky solve `A X = B`; `columnMajor` selects the storage order of `B`.
     static func posv(
         columnMajor: Bool, uplo: UInt8, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+    /// Minimum-norm least squares by SVD; `rank` receives the effective rank.
     static func gelsd(
         m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int, s: UnsafeMutablePointer<Self>, rcond: Self,

@@ -63,6 +63,12 @@ import Testing
         #expect(result.relativeError(to: x) < 1e-5)
     }
 
+    @Test func trSVDPredictedErrorMatchesResidual() throws {
+        let x = Synthetic.decaying([6, 7, 8, 5], seed: 13)
+        let result = try tensorRing(x, ranks: [2, 3, 4, 3])
+        #expect(abs(result.errorHistory[0] - result.relativeError(to: x)) < 1e-10)
+    }
+
     @Test func trALSRecoversRingAtTrueRanks() throws {
         let x = Synthetic.ring([6, 5, 4, 5], ranks: [2, 3, 2, 2], seed: 9)
         let result = try tensorRing(x, ranks: [2, 3, 2, 2], alsIterations: 300, tolerance: 0)
