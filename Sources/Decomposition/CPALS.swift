@@ -31,6 +31,8 @@ public struct CPOptions: Sendable {
     /// Seed for the columns that SVD initialisation pads with.
     public var seed: UInt64
 
+    /// Creates options; the defaults match TensorLy 0.10's `parafac` (SVD
+    /// initialisation, 100 iterations, tolerance 1e-8, no line search).
     public init(
         initialization: CPInitialization = .svd, maxIterations: Int = 100, tolerance: Double = 1e-8,
         lineSearch: Bool = false, regularization: Double = 0, seed: UInt64 = 0

@@ -14,6 +14,7 @@ public struct RankAdjustment: Equatable, Sendable, CustomStringConvertible {
     /// Reason for the change, in words.
     public var reason: String
 
+    /// Creates a record of one clamped rank.
     public init(position: Int, requested: Int, applied: Int, reason: String) {
         self.position = position
         self.requested = requested

@@ -29,7 +29,8 @@ done
 
 mkdir -p "$OUT"
 "$PYTHON" "$HERE/make_tensors.py" "$FIXTURES" "$OUT/tensors" $REAL
-BENCH=$("$HERE/build_swift.sh" "$ROOT/.build/bench-decomposition" | tail -n 1)
+"$HERE/build_swift.sh" "$ROOT/.build/bench-decomposition" > /dev/null
+BENCH=$ROOT/.build/bench-decomposition/decomposition-bench
 # shellcheck disable=SC2086
 "$BENCH" "$OUT/tensors/manifest.json" --cp-iterations "$CP_ITERATIONS" $SWIFT_ARGS > "$OUT/swift.jsonl"
 "$PYTHON" -W ignore "$HERE/tensorly_side.py" "$OUT/tensors/manifest.json" "$OUT/swift.jsonl" \
