@@ -19,6 +19,9 @@ struct CPState<Scalar: LAPACKScalar> {
             case .random(let seed):
                 if mode == 0 { generator = SplitMix64(seed: seed) }
                 factor = Tensor(shape: [extent, rank], scalars: (0..<extent * rank).map { _ in Scalar(generator.nextNormal()) })
+            case .svd where mode == 0:
+                // The first sweep solves for mode 0 before reading it.
+                factor = Tensor(zeros: [extent, rank])
             case .svd:
                 factor = try Self.svdFactor(x, mode: mode, rank: rank, generator: &generator)
             }
@@ -36,7 +39,7 @@ struct CPState<Scalar: LAPACKScalar> {
     ) throws -> Tensor<Scalar> {
         let extent = x.shape[mode]
         let kept = min(rank, extent)
-        let leading = try x.leadingLeftSingularVectors(mode: mode, count: kept).vectors
+        let leading = try x.leadingLeftSingularVectors(mode: mode, count: kept)
         var factor = Tensor<Scalar>(zeros: [extent, rank])
         for i in 0..<extent {
             for c in 0..<rank {

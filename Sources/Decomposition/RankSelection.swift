@@ -83,7 +83,7 @@ public enum RankSelection {
     ) throws -> [Int] {
         try validate(tensor, operation: "tuckerRanks")
         return try modes.map { mode in
-            let spectrum = try wrapping("tuckerRanks") { try tensor.leadingLeftSingularVectors(mode: mode, count: 0).spectrum }
+            let spectrum = try wrapping("tuckerRanks") { try tensor.unfoldingSingularValues(mode: mode) }
             return energyRank(spectrum: spectrum, threshold: threshold)
         }
     }
@@ -99,7 +99,7 @@ public enum RankSelection {
         try validate(kernel, operation: "evbmfTuckerRanks", minimumModes: 2)
         let wide = kernel.converted(to: Double.self)
         return try [0, 1].map { mode in
-            let spectrum = try wrapping("evbmfTuckerRanks") { try wide.leadingLeftSingularVectors(mode: mode, count: 0).spectrum }
+            let spectrum = try wrapping("evbmfTuckerRanks") { try wide.unfoldingSingularValues(mode: mode) }
             let columns = kernel.count / kernel.shape[mode]
             return max(EVBMF.estimate(singularValues: spectrum, rows: kernel.shape[mode], columns: columns).rank, 1)
         }

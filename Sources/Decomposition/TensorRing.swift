@@ -90,14 +90,12 @@ private func ringSweep<Scalar: LAPACKScalar>(
     let rest = x.count / n0
     let firstBound = min(n0, rest)
     var r0 = 1, r1 = 1
+    if let ranks { (r0, r1) = clampRingPair(ranks[0], ranks[1], bound: firstBound, into: &adjustments) }
     let first = try wrapping(operation) {
-        try truncatedSVD(x.reshaped([n0, rest]), method: spectrumMethod(relativeError)) { spectrum in
-            let product = relativeError == nil
-                ? firstBound : rankForDiscardedEnergy(spectrum, limit: 2 * delta * delta, enabled: true)
-            if let ranks {
-                (r0, r1) = clampRingPair(ranks[0], ranks[1], bound: firstBound, into: &adjustments)
-                if r0 * r1 <= product { return r0 * r1 }
-            }
+        if relativeError == nil { return try truncatedSVD(x.reshaped([n0, rest]), rank: r0 * r1) }
+        return try truncatedSVD(x.reshaped([n0, rest]), method: .full) { spectrum in
+            let product = rankForDiscardedEnergy(spectrum, limit: 2 * delta * delta, enabled: true)
+            if ranks != nil && r0 * r1 <= product { return r0 * r1 }
             (r0, r1) = closestFactorPair(min(product, firstBound))
             return r0 * r1
         }
@@ -116,9 +114,12 @@ private func ringSweep<Scalar: LAPACKScalar>(
         if let ranks {
             cap = clampRank(ranks[k + 1], limit: cap, position: k + 1, reason: "a TR rank cannot exceed its SVD bound min(rows, columns)", into: &adjustments)
         }
+        let unfolding = Tensor(shape: [rows, columns], scalars: remainder)
         let decomposition = try wrapping(operation) {
-            try truncatedSVD(Tensor(shape: [rows, columns], scalars: remainder), method: spectrumMethod(relativeError)) { spectrum in
-                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
+            if relativeError == nil { return try truncatedSVD(unfolding, rank: cap) }
+            // An error target needs the small singular values, which the Gram path loses.
+            return try truncatedSVD(unfolding, method: .full) { spectrum in
+                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: true))
             }
         }
         discarded += decomposition.discardedEnergy

@@ -145,8 +145,9 @@ func trainSweep<Scalar: LAPACKScalar>(
         }
         let unfolding = Tensor(shape: [rows, columns], scalars: remainder)
         let decomposition = try wrapping(operation) {
-            try truncatedSVD(unfolding, method: spectrumMethod(relativeError)) { spectrum in
-                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
+            if relativeError == nil { return try truncatedSVD(unfolding, rank: cap) }
+            return try truncatedSVD(unfolding, method: .full) { spectrum in
+                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: true))
             }
         }
         let rank = decomposition.rank
@@ -188,6 +189,3 @@ func scaleRows<Scalar: LAPACKScalar>(_ m: Tensor<Scalar>, by s: [Scalar]) -> Ten
     return result
 }
 
-/// SVD method for a truncation step. An error target needs the small singular
-/// values, which the Gram path loses below about `√ε · σ₁`, so it uses the full SVD.
-func spectrumMethod(_ relativeError: Double?) -> SVDMethod { relativeError == nil ? .automatic : .full }

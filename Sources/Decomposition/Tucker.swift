@@ -74,7 +74,7 @@ private func partialTucker<Scalar: LAPACKScalar>(
 
     let normSquared = x.squaredNorm
     var factors = try wrapping(operation) {
-        try zip(modes, ranks).map { try x.leadingLeftSingularVectors(mode: $0, count: $1).vectors }
+        try zip(modes, ranks).map { try x.leadingLeftSingularVectors(mode: $0, count: $1) }
     }
     var core = project(x, factors, modes: modes)
     var history = [relativeErrorFromCore(core, normSquared: normSquared)]
@@ -84,7 +84,7 @@ private func partialTucker<Scalar: LAPACKScalar>(
             for (index, mode) in modes.enumerated() {
                 let partial = project(x, factors, modes: modes, skipping: index)
                 factors[index] = try wrapping(operation) {
-                    try partial.leadingLeftSingularVectors(mode: mode, count: ranks[index]).vectors
+                    try partial.leadingLeftSingularVectors(mode: mode, count: ranks[index])
                 }
             }
             core = project(x, factors, modes: modes)

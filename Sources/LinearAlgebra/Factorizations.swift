@@ -30,6 +30,64 @@ public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> 
     return SymmetricEigendecomposition(values: values, vectors: Tensor(shape: [n, n], scalars: vectors))
 }
 
+/// Computes the `count` largest eigenvalues (ascending) and their eigenvectors of a
+/// symmetric matrix with `?syevr`, which skips the other eigenvectors; for
+/// `count == n` it is `symmetricEigen`.
+///
+/// - Parameters:
+///   - a: `[n, n]`, symmetric (upper triangle read).
+///   - count: number of eigenpairs, `0...n`.
+/// - Returns: `count` eigenvalues in ascending order and eigenvectors `[n, count]`.
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevr`, `.nonFiniteValue`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func largestEigenpairs<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, count k: Int
+) throws -> SymmetricEigendecomposition<Scalar> {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1], "largestEigenpairs needs a square matrix, got \(a.shape)")
+    let n = a.shape[0]
+    precondition(k >= 0 && k <= n, "largestEigenpairs: \(k) eigenpairs of a \(n) × \(n) matrix")
+    if k == n { return try symmetricEigen(a) }
+    if k == 0 { return SymmetricEigendecomposition(values: [], vectors: Tensor(zeros: [n, 0])) }
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "largestEigenpairs", offset: bad.offset, value: bad.value)
+    }
+    var work = a.scalars
+    var values = [Scalar](repeating: 0, count: n)
+    var vectors = [Scalar](repeating: 0, count: n * k)
+    var support = [Int32](repeating: 0, count: 2 * k)
+    var found: Int32 = 0
+    let info = work.withUnsafeMutableBufferPointer { pa in
+        Scalar.syevr(
+            n: n, a: pa.baseAddress!, lda: n, il: n - k + 1, iu: n, found: &found, w: &values, z: &vectors, ldz: k,
+            isuppz: &support)
+    }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "syevr", info: info) }
+    return SymmetricEigendecomposition(values: Array(values[..<k]), vectors: Tensor(shape: [n, k], scalars: vectors))
+}
+
+/// Computes the eigenvalues (ascending) of a symmetric matrix with `?syevd`,
+/// without eigenvectors.
+///
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevd`, `.nonFiniteValue`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func symmetricEigenvalues<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> [Scalar] {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1], "symmetricEigenvalues needs a square matrix, got \(a.shape)")
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "symmetricEigenvalues", offset: bad.offset, value: bad.value)
+    }
+    let n = a.shape[0]
+    if n == 0 { return [] }
+    var work = a.scalars
+    var values = [Scalar](repeating: 0, count: n)
+    let info = work.withUnsafeMutableBufferPointer { pa in
+        Scalar.syevd(jobz: UInt8(ascii: "N"), uplo: UInt8(ascii: "U"), n: n, a: pa.baseAddress!, lda: n, w: &values)
+    }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "syevd", info: info) }
+    return values
+}
+
 /// Computes the economy QR factorisation `A = Q · R` with `?geqrf` and `?orgqr`.
 ///
 /// - Parameter a: `[m, n]`.

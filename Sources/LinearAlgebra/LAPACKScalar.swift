@@ -36,6 +36,12 @@ public protocol LAPACKScalar: BinaryFloatingPoint, Sendable {
     static func syevd(
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         w: UnsafeMutablePointer<Self>) -> Int
+    /// Selected eigenpairs of a symmetric matrix by relatively robust
+    /// representations (`range` `I`: eigenvalues `il...iu`, 1-based ascending).
+    static func syevr(
+        n: Int, a: UnsafeMutablePointer<Self>, lda: Int, il: Int, iu: Int, found: UnsafeMutablePointer<Int32>,
+        w: UnsafeMutablePointer<Self>, z: UnsafeMutablePointer<Self>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>
+    ) -> Int
     /// Householder QR factorisation in place.
     static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafeMutablePointer<Self>) -> Int
     /// Forms the orthonormal `Q` from `?geqrf`'s reflectors.
@@ -101,6 +107,14 @@ extension Float: LAPACKScalar {
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, w: UnsafeMutablePointer<Float>
     ) -> Int {
         Int(LAPACKE_ssyevd(rowMajor, char(jobz), char(uplo), i32(n), a, i32(lda), w))
+    }
+    public static func syevr(
+        n: Int, a: UnsafeMutablePointer<Float>, lda: Int, il: Int, iu: Int, found: UnsafeMutablePointer<Int32>,
+        w: UnsafeMutablePointer<Float>, z: UnsafeMutablePointer<Float>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        Int(LAPACKE_ssyevr(
+            rowMajor, char(UInt8(ascii: "V")), char(UInt8(ascii: "I")), char(UInt8(ascii: "U")), i32(n), a, i32(lda),
+            0, 0, i32(il), i32(iu), 0, found, w, z, i32(ldz), isuppz))
     }
     public static func geqrf(
         m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafeMutablePointer<Float>
@@ -169,6 +183,14 @@ extension Double: LAPACKScalar {
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, w: UnsafeMutablePointer<Double>
     ) -> Int {
         Int(LAPACKE_dsyevd(rowMajor, char(jobz), char(uplo), i32(n), a, i32(lda), w))
+    }
+    public static func syevr(
+        n: Int, a: UnsafeMutablePointer<Double>, lda: Int, il: Int, iu: Int, found: UnsafeMutablePointer<Int32>,
+        w: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        Int(LAPACKE_dsyevr(
+            rowMajor, char(UInt8(ascii: "V")), char(UInt8(ascii: "I")), char(UInt8(ascii: "U")), i32(n), a, i32(lda),
+            0, 0, i32(il), i32(iu), 0, found, w, z, i32(ldz), isuppz))
     }
     public static func geqrf(
         m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>

@@ -6,23 +6,33 @@ public struct SingularValueDecomposition<Scalar: LAPACKScalar>: Sendable {
     public var singularValues: [Scalar]
     /// Right singular vectors as rows, `[k, n]`.
     public var vt: Tensor<Scalar>
-    /// Every singular value of the matrix (`min(m, n)`, descending), also when
-    /// `u` and `vt` keep only `k` of them; used to pick ranks and predict errors.
+    /// Singular values of the matrix in descending order: all `min(m, n)` of them
+    /// from `svd`, `.full` and rank-choosing calls, only the kept ones from the
+    /// fixed-rank Gram path.
     public var spectrum: [Scalar]
+    /// Sum of the squared singular values that were dropped, `Σ_{i≥k} σᵢ²`, in
+    /// `Double`. Equals `‖A − U·diag(σ)·Vᵀ‖²` (Eckart–Young). The fixed-rank Gram
+    /// path computes it as `‖A‖² − Σ_{i<k} σᵢ²`.
+    public var discardedEnergy: Double
 
     /// Number of kept components `k`.
     public var rank: Int { singularValues.count }
 
-    /// Sum of the squared singular values that were dropped, `Σ_{i≥k} σᵢ²`, in `Double`.
-    /// Equals `‖A − U·diag(σ)·Vᵀ‖²` (Eckart–Young).
-    public var discardedEnergy: Double {
-        spectrum.dropFirst(rank).reduce(0) { $0 + Double($1) * Double($1) }
+    /// Creates a decomposition; `discardedEnergy` defaults to the tail of `spectrum`.
+    public init(u: Tensor<Scalar>, singularValues: [Scalar], vt: Tensor<Scalar>, spectrum: [Scalar], discardedEnergy: Double? = nil) {
+        self.u = u
+        self.singularValues = singularValues
+        self.vt = vt
+        self.spectrum = spectrum
+        self.discardedEnergy = discardedEnergy
+            ?? spectrum.dropFirst(singularValues.count).reduce(0) { $0 + Double($1) * Double($1) }
     }
 }
 
 /// How `truncatedSVD` computes singular vectors.
 public enum SVDMethod: Sendable {
-    /// `gram` when one side is at least four times the other, else `full`.
+    /// `gram`. Use `full` when singular values below `√ε · σ₁` matter, for
+    /// example to choose a rank from a small error target.
     case automatic
     /// LAPACK `?gesdd`, falling back to `?gesvd` when `?gesdd` does not converge.
     case full
@@ -87,16 +97,19 @@ public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularVal
 /// - Parameters:
 ///   - a: `[m, n]`.
 ///   - rank: number of components to keep.
-///   - method: see `SVDMethod`; `.automatic` never forms an `[m, m]` or `[n, n]`
-///     factor for the larger side when the matrix is four times taller than wide
-///     or the reverse.
+///   - method: see `SVDMethod`. `.automatic` forms only the `min(m, n)²` Gram
+///     matrix and computes only `rank` of its eigenvectors, so a `[1000, 9000]`
+///     matrix never needs a `9000 × 9000` factor.
 /// - Throws: `LinearAlgebraError` from LAPACK or for non-finite input.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func truncatedSVD<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, rank: Int, method: SVDMethod = .automatic
 ) throws -> SingularValueDecomposition<Scalar> {
-    try truncatedSVD(a, method: method) { _ in rank }
+    precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
+    if case .full = method { return try truncatedSVD(a, method: method) { _ in rank } }
+    let k = min(max(rank, 0), min(a.shape[0], a.shape[1]))
+    return flippingSigns(try gramSVD(a, fixedRank: k) { _ in k })
 }
 
 /// Computes the leading singular triplets of `a`, with the number kept chosen by
@@ -109,21 +122,16 @@ public func truncatedSVD<Scalar: LAPACKScalar>(
 ) throws -> SingularValueDecomposition<Scalar> {
     precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
     let (m, n) = (a.shape[0], a.shape[1])
-    let useGram: Bool
-    switch method {
-    case .full: useGram = false
-    case .gram: useGram = true
-    case .automatic: useGram = max(m, n) >= 4 * min(m, n)
-    }
-    if !useGram {
+    if case .full = method {
         var full = try svd(a)
         let k = min(max(chooseRank(full.spectrum), 0), full.spectrum.count)
         full.u = takeColumns(full.u, k)
         full.vt = Tensor(shape: [k, n], scalars: Array(full.vt.scalars[..<(k * n)]))
         full.singularValues = Array(full.spectrum[..<k])
+        full.discardedEnergy = full.spectrum.dropFirst(k).reduce(0) { $0 + Double($1) * Double($1) }
         return flippingSigns(full)
     }
-    return flippingSigns(try gramSVD(a, chooseRank: chooseRank))
+    return flippingSigns(try gramSVD(a, fixedRank: nil, chooseRank: chooseRank))
 }
 
 /// Flips each singular pair so the entry of largest magnitude in the column of
@@ -152,9 +160,10 @@ private func flippingSigns<Scalar: LAPACKScalar>(
     return result
 }
 
-/// SVD through the eigendecomposition of the smaller Gram matrix.
+/// SVD through the eigendecomposition of the smaller Gram matrix. With a
+/// `fixedRank`, only that many eigenpairs are computed (`?syevr`).
 private func gramSVD<Scalar: LAPACKScalar>(
-    _ a: Tensor<Scalar>, chooseRank: ([Scalar]) -> Int
+    _ a: Tensor<Scalar>, fixedRank: Int?, chooseRank: ([Scalar]) -> Int
 ) throws -> SingularValueDecomposition<Scalar> {
     if let bad = a.firstNonFinite() {
         throw LinearAlgebraError.nonFiniteValue(operation: "truncatedSVD", offset: bad.offset, value: bad.value)
@@ -162,14 +171,19 @@ private func gramSVD<Scalar: LAPACKScalar>(
     let (m, n) = (a.shape[0], a.shape[1])
     let wide = m <= n
     let small = min(m, n)
-    let eigen = try symmetricEigen(gram(a, transpose: !wide))
+    let g = gram(a, transpose: !wide)
+    let eigen = try fixedRank.map { try largestEigenpairs(g, count: $0) } ?? symmetricEigen(g)
 
-    // syevd returns ascending eigenvalues; singular values are their square roots, descending.
+    // Eigenvalues come ascending; singular values are their square roots, descending.
+    let found = eigen.values.count
     let spectrum = eigen.values.reversed().map { Scalar(max($0, 0)).squareRoot() }
-    let k = min(max(chooseRank(spectrum), 0), small)
+    let k = fixedRank ?? min(max(chooseRank(spectrum), 0), small)
     var basis = [Scalar](repeating: 0, count: small * k)
     for row in 0..<small {
-        for column in 0..<k { basis[row * k + column] = eigen.vectors.scalars[row * small + (small - 1 - column)] }
+        for column in 0..<k { basis[row * k + column] = eigen.vectors.scalars[row * found + (found - 1 - column)] }
+    }
+    let discarded: Double? = fixedRank.map { _ in
+        max(a.squaredNorm - spectrum.reduce(0) { $0 + Double($1) * Double($1) }, 0)
     }
     let sideVectors = Tensor(shape: [small, k], scalars: basis)
     let values = Array(spectrum[..<k])
@@ -186,9 +200,11 @@ private func gramSVD<Scalar: LAPACKScalar>(
         }
     }
     return wide
-        ? SingularValueDecomposition(u: sideVectors, singularValues: values, vt: other, spectrum: spectrum)
+        ? SingularValueDecomposition(
+            u: sideVectors, singularValues: values, vt: other, spectrum: spectrum, discardedEnergy: discarded)
         : SingularValueDecomposition(
-            u: other, singularValues: values, vt: sideVectors.transposedMatrix(), spectrum: spectrum)
+            u: other, singularValues: values, vt: sideVectors.transposedMatrix(), spectrum: spectrum,
+            discardedEnergy: discarded)
 }
 
 /// Returns the first `k` columns of a `[m, n]` matrix.

@@ -202,23 +202,40 @@ extension Tensor where Scalar: LAPACKScalar {
     }
 
     /// Computes the `count` leading left singular vectors of the mode-`mode`
-    /// unfolding from the eigendecomposition of `unfoldingGram(mode:)`, with the
-    /// unfolding's singular values (all `shape[mode]` of them, descending).
+    /// unfolding `[In, J]`.
+    ///
+    /// When `J < In` and `count ≤ J`, the unfolding is formed and its `J × J` Gram
+    /// matrix decomposed; otherwise only `unfoldingGram(mode:)` (`In × In`) is
+    /// formed and its `count` largest eigenpairs computed with `?syevr`.
     ///
     /// - Parameter count: number of vectors, at most `shape[mode]`.
-    /// - Returns: `vectors [In, count]` with orthonormal columns and the spectrum.
+    /// - Returns: `[In, count]` with orthonormal columns.
+    /// - Throws: `LinearAlgebraError` from LAPACK or for non-finite input.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func leadingLeftSingularVectors(mode: Int, count k: Int) throws -> Tensor {
+        let extent = shape[mode]
+        precondition(k >= 0 && k <= extent, "leadingLeftSingularVectors: \(k) vectors from mode of \(extent)")
+        let rest = extent == 0 ? 0 : count / extent
+        if rest < extent && k <= rest {
+            return try truncatedSVD(unfolded(mode: mode), rank: k).u
+        }
+        let eigen = try largestEigenpairs(unfoldingGram(mode: mode), count: k)
+        var vectors = [Scalar](repeating: 0, count: extent * k)
+        for i in 0..<extent {
+            for c in 0..<k { vectors[i * k + c] = eigen.vectors.scalars[i * k + (k - 1 - c)] }
+        }
+        return Tensor(shape: [extent, k], scalars: vectors)
+    }
+
+    /// Computes all `shape[mode]` singular values of the mode-`mode` unfolding in
+    /// descending order, from the eigenvalues of `unfoldingGram(mode:)`. Values
+    /// below about `√ε · σ₁` are inaccurate.
+    ///
     /// - Throws: `LinearAlgebraError` from `?syevd` or for non-finite input.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func leadingLeftSingularVectors(mode: Int, count k: Int) throws -> (vectors: Tensor, spectrum: [Scalar]) {
-        let extent = shape[mode]
-        precondition(k >= 0 && k <= extent, "leadingLeftSingularVectors: \(k) vectors from mode of \(extent)")
-        let eigen = try symmetricEigen(unfoldingGram(mode: mode))
-        let spectrum = eigen.values.reversed().map { Scalar(max($0, 0)).squareRoot() }
-        var vectors = [Scalar](repeating: 0, count: extent * k)
-        for i in 0..<extent {
-            for c in 0..<k { vectors[i * k + c] = eigen.vectors.scalars[i * extent + (extent - 1 - c)] }
-        }
-        return (Tensor(shape: [extent, k], scalars: vectors), spectrum)
+    public func unfoldingSingularValues(mode: Int) throws -> [Scalar] {
+        try symmetricEigenvalues(unfoldingGram(mode: mode)).reversed().map { Scalar(max($0, 0)).squareRoot() }
     }
 }

@@ -114,6 +114,8 @@ import Testing
         let x = Synthetic.normal([256, 1568], seed: 2).converted(to: Float.self)
         let d = try truncatedSVD(x, rank: 32)
         #expect(d.u.shape == [256, 32] && d.vt.shape == [32, 1568])
-        #expect(d.spectrum.count == 256)
+        #expect(d.spectrum.count == 32)
+        let residual = x.squaredNorm - d.singularValues.reduce(0) { $0 + Double($1) * Double($1) }
+        #expect(abs(d.discardedEnergy - residual) < 1e-6 * x.squaredNorm)
     }
 }
