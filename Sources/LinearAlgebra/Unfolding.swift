@@ -204,9 +204,11 @@ extension Tensor where Scalar: LAPACKScalar {
     /// Computes the `count` leading left singular vectors of the mode-`mode`
     /// unfolding `[In, J]`.
     ///
-    /// When `J < In` and `count ≤ J`, the unfolding is formed and its `J × J` Gram
-    /// matrix decomposed; otherwise only `unfoldingGram(mode:)` (`In × In`) is
-    /// formed and its `count` largest eigenpairs computed with `?syevr`.
+    /// When `J < In`, the unfolding is formed and its `J × J` Gram matrix
+    /// decomposed. Columns beyond the unfolding's `J` singular vectors span no part
+    /// of it, so they are completed with a fixed orthonormal basis of the
+    /// complement. Otherwise only `unfoldingGram(mode:)` (`In × In`) is formed and
+    /// its `count` largest eigenpairs computed with `?syevr`.
     ///
     /// - Parameter count: number of vectors, at most `shape[mode]`.
     /// - Returns: `[In, count]` with orthonormal columns.
@@ -217,8 +219,9 @@ extension Tensor where Scalar: LAPACKScalar {
         let extent = shape[mode]
         precondition(k >= 0 && k <= extent, "leadingLeftSingularVectors: \(k) vectors from mode of \(extent)")
         let rest = extent == 0 ? 0 : count / extent
-        if rest < extent && k <= rest {
-            return try truncatedSVD(unfolded(mode: mode), rank: k).u
+        if rest < extent {
+            let leading = try truncatedSVD(unfolded(mode: mode), rank: min(k, rest)).u
+            return k > rest ? try completingOrthonormalColumns(leading, to: k) : leading
         }
         let eigen = try largestEigenpairs(unfoldingGram(mode: mode), count: k)
         var vectors = [Scalar](repeating: 0, count: extent * k)
@@ -238,4 +241,30 @@ extension Tensor where Scalar: LAPACKScalar {
     public func unfoldingSingularValues(mode: Int) throws -> [Scalar] {
         try symmetricEigenvalues(unfoldingGram(mode: mode)).reversed().map { Scalar(max($0, 0)).squareRoot() }
     }
+}
+
+/// Appends columns to `q` (`[n, k]`, orthonormal columns) until it has `count`
+/// orthonormal columns, from a fixed pseudo-random matrix projected onto the
+/// complement of `q` twice (classical Gram–Schmidt with reorthogonalisation) and
+/// orthonormalised by QR.
+func completingOrthonormalColumns<Scalar: LAPACKScalar>(_ q: Tensor<Scalar>, to count: Int) throws -> Tensor<Scalar> {
+    let (n, k) = (q.shape[0], q.shape[1])
+    let extra = count - k
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var fill = Tensor<Scalar>(shape: [n, extra], scalars: (0..<(n * extra)).map { _ in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Scalar(Double(state >> 11) * 0x1.0p-53 - 0.5)
+    })
+    for _ in 0..<2 where k > 0 {
+        let overlap = matmul(q, fill, transposeA: true)
+        let projection = matmul(q, overlap)
+        for i in 0..<fill.count { fill.scalars[i] -= projection.scalars[i] }
+    }
+    let complement = try qr(fill).q
+    var result = [Scalar](repeating: 0, count: n * count)
+    for i in 0..<n {
+        for j in 0..<k { result[i * count + j] = q.scalars[i * k + j] }
+        for j in 0..<extra { result[i * count + k + j] = complement.scalars[i * extra + j] }
+    }
+    return Tensor(shape: [n, count], scalars: result)
 }
