@@ -21,6 +21,10 @@ public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> 
     }
     let n = a.shape[0]
     if n == 0 { return SymmetricEigendecomposition(values: [], vectors: a) }
+    if exceedsFloatWorkspace(Scalar.self, 2 * n * n + 6 * n + 1) {
+        let wide = try symmetricEigen(a.converted(to: Double.self))
+        return SymmetricEigendecomposition(values: wide.values.map { Scalar($0) }, vectors: wide.vectors.converted(to: Scalar.self))
+    }
     var vectors = a.scalars
     var values = [Scalar](repeating: 0, count: n)
     let info = vectors.withUnsafeMutableBufferPointer { pa in
@@ -207,4 +211,13 @@ public func leastSquares<Scalar: LAPACKScalar>(
     }
     if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "gelsd", info: info) }
     return Tensor(shape: [n, p], scalars: Array(rhs[..<(n * p)]))
+}
+
+/// True when `Scalar` is `Float` and a LAPACK workspace of `size` elements
+/// exceeds 2²⁴. LAPACKE's single-precision routines return the workspace size
+/// from their query as a `Float`, which rounds such sizes down, and the routine
+/// then rejects the too-small workspace (for example `?syevd` with `n > 2890`).
+/// Callers run those problems in `Double` instead.
+func exceedsFloatWorkspace<Scalar: LAPACKScalar>(_: Scalar.Type, _ size: Int) -> Bool {
+    Scalar.self == Float.self && size > 1 << 24
 }

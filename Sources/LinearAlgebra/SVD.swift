@@ -64,6 +64,12 @@ public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularVal
         return SingularValueDecomposition(
             u: Tensor(zeros: [m, 0]), singularValues: [], vt: Tensor(zeros: [0, n]), spectrum: [])
     }
+    if exceedsFloatWorkspace(Scalar.self, 4 * k * k + 7 * k + max(m, n) * k) {
+        let wide = try svd(a.converted(to: Double.self))
+        return SingularValueDecomposition(
+            u: wide.u.converted(to: Scalar.self), singularValues: wide.singularValues.map { Scalar($0) },
+            vt: wide.vt.converted(to: Scalar.self), spectrum: wide.spectrum.map { Scalar($0) })
+    }
     var s = [Scalar](repeating: 0, count: k)
     var u = [Scalar](repeating: 0, count: m * k)
     var vt = [Scalar](repeating: 0, count: k * n)

@@ -221,3 +221,14 @@ func takeColumnsForTest(_ a: Tensor<Double>, _ k: Int) -> Tensor<Double> {
     for (x, y) in zip(top.values, full.values.suffix(3)) { #expect(abs(x - y) < 1e-10) }
     #expect(top.vectors.shape == [8, 3])
 }
+
+/// LAPACKE's single-precision workspace query rounds sizes above 2²⁴ down, which
+/// makes ssyevd reject n > 2890; symmetricEigen must still succeed.
+@Test func symmetricEigenOfLargeFloatMatrix() throws {
+    let n = 2900
+    var a = Tensor<Float>(zeros: [n, n])
+    for i in 0..<n { a[i, i] = Float(i + 1) }
+    let e = try symmetricEigen(a)
+    #expect(e.values.first == 1)
+    #expect(e.values.last == Float(n))
+}
