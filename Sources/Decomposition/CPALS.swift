@@ -91,6 +91,7 @@ public func cpALS<Scalar: LAPACKScalar>(
     let normSquared = x.squaredNorm
     var state = try wrapping(operation) { try CPState(x: x, rank: rank, options: options) }
     if normSquared == 0 {
+        state.makeZero()
         return state.result(shape: x.shape, history: [0], iterations: 0, converged: true, adjustments: adjustments, degeneracy: nil)
     }
 

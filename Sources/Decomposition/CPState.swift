@@ -145,6 +145,13 @@ struct CPState<Scalar: LAPACKScalar> {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
+    /// Sets every weight and factor to zero, the exact CP form of a zero tensor.
+    mutating func makeZero() {
+        weights = [Scalar](repeating: 0, count: rank)
+        factors = factors.map { Tensor(zeros: $0.shape) }
+        refreshGrams()
+    }
+
     mutating func refreshGrams() { grams = factors.map { gram($0, transpose: true) } }
 
     @_specialize(where Scalar == Float)
@@ -161,13 +168,7 @@ struct CPState<Scalar: LAPACKScalar> {
         shape: [Int], history: [Double], iterations: Int, converged: Bool, adjustments: [RankAdjustment],
         degeneracy: CPDegeneracy?
     ) -> CPTensor<Scalar> {
-        var zeroed = self
-        if history == [0] && iterations == 0 {
-            // A zero tensor: every component is zero.
-            zeroed.weights = [Scalar](repeating: 0, count: rank)
-            zeroed.factors = factors.map { Tensor(zeros: $0.shape) }
-        }
-        var t = zeroed.tensor(shape: shape)
+        var t = tensor(shape: shape)
         t.errorHistory = history
         t.iterations = iterations
         t.converged = converged

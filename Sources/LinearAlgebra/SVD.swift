@@ -127,7 +127,7 @@ public func truncatedSVD<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, method: SVDMethod = .automatic, chooseRank: ([Scalar]) -> Int
 ) throws -> SingularValueDecomposition<Scalar> {
     precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
-    let (m, n) = (a.shape[0], a.shape[1])
+    let n = a.shape[1]
     if case .full = method {
         var full = try svd(a)
         let k = min(max(chooseRank(full.spectrum), 0), full.spectrum.count)
