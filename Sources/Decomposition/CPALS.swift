@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// How `cpALS` chooses its starting factors.
+/// Starting factors of `cpALS`.
 public enum CPInitialization: Sendable, Equatable {
     /// Leading left singular vectors of each unfolding (Kolda and Bader 2009),
     /// padded with seeded standard normal columns when the rank exceeds a mode.
@@ -55,8 +55,8 @@ public struct CPOptions: Sendable {
 /// Khatri–Rao product is computed with two `gemm`s and no unfolding copy.
 ///
 /// The relative error after each sweep comes from `‖X‖² − 2⟨X, X̂⟩ + ‖X̂‖²` with all
-/// three terms accumulated in `Double`; when that estimate drops below 0.03 (where
-/// cancellation would cost `Float` digits) the residual is computed directly.
+/// three terms accumulated in `Double`. Below 0.03, cancellation would cost `Float`
+/// digits, so there the residual is computed directly.
 ///
 /// - Parameters:
 ///   - x: dense tensor with at least two modes.

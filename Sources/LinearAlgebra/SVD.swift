@@ -29,7 +29,7 @@ public struct SingularValueDecomposition<Scalar: LAPACKScalar>: Sendable {
     }
 }
 
-/// How `truncatedSVD` computes singular vectors.
+/// Algorithm choice for `truncatedSVD`.
 public enum SVDMethod: Sendable {
     /// `gram`. Use `full` when singular values below `√ε · σ₁` matter, for
     /// example to choose a rank from a small error target.
@@ -143,7 +143,7 @@ public func truncatedSVD<Scalar: LAPACKScalar>(
 /// Flips each singular pair so the entry of largest magnitude in the column of
 /// `U` (the first one on ties) is positive. Singular vectors are defined only up
 /// to sign, and algorithms that reshape them (tensor ring SVD) depend on the
-/// choice; scikit-learn and TensorLy use this same convention.
+/// choice. scikit-learn and TensorLy use this same convention.
 private func flippingSigns<Scalar: LAPACKScalar>(
     _ decomposition: SingularValueDecomposition<Scalar>
 ) -> SingularValueDecomposition<Scalar> {

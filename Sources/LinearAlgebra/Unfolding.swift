@@ -1,10 +1,10 @@
 /// Mode permutation, matricization (unfold/fold) and mode-n products.
 ///
-/// Matricization follows TensorLy's convention for row-major tensors (Kolda and
-/// Bader 2009 with the remaining indices in row-major order): the mode-n
-/// unfolding of `X` with shape `[I0, …, Id-1]` is the `[In, ∏_{k≠n} Ik]` matrix
-/// obtained by moving mode `n` to the front and reshaping, so its columns run over
-/// the other modes with the last one fastest.
+/// Matricization follows TensorLy's convention for row-major tensors, which is
+/// Kolda and Bader (2009) with the remaining indices in row-major order. The
+/// mode-n unfolding of `X` with shape `[I0, …, Id-1]` is the `[In, ∏_{k≠n} Ik]`
+/// matrix obtained by moving mode `n` to the front and reshaping. Its columns run
+/// over the other modes with the last one fastest.
 extension Tensor {
     /// Returns the tensor with its modes reordered: result mode `k` is mode `axes[k]`
     /// of `self` (NumPy's `transpose(axes)`).

@@ -54,7 +54,7 @@ import Testing
     }
 
     // TR-SVD splits the first SVD's r₀·r₁ components into (r₀, r₁) in an arbitrary
-    // basis, so at the true ring ranks it need not be exact; with an error target it
+    // basis, so at the true ring ranks it need not be exact. With an error target it
     // picks larger inner ranks and recovers the ring.
     @Test func trSVDRecoversRing() throws {
         let x = Synthetic.ring([6, 5, 4, 5], ranks: [2, 3, 2, 2], seed: 8)
