@@ -66,7 +66,7 @@ public struct CPOptions: Sendable {
 /// - Returns: a `CPTensor` with the error history and any detected degeneracy.
 /// - Throws: `DecompositionError.nonFiniteInput` for NaN or infinite input,
 ///   `.invalidRank` for `rank < 1`, `.invalidOption` for negative tolerance or
-///   regularisation, `.linearAlgebra` when LAPACK fails.
+///   regularisation or `maxIterations < 1`, `.linearAlgebra` when LAPACK fails.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func cpALS<Scalar: LAPACKScalar>(
@@ -77,11 +77,12 @@ public func cpALS<Scalar: LAPACKScalar>(
     guard requestedRank >= 1 else {
         throw DecompositionError.invalidRank(operation: operation, ranks: [requestedRank], reason: "the rank must be at least 1")
     }
-    guard options.tolerance >= 0, options.regularization >= 0, options.maxIterations >= 0 else {
+    for (name, value, minimum) in [
+        ("tolerance", options.tolerance, 0.0), ("regularization", options.regularization, 0),
+        ("maxIterations", Double(options.maxIterations), 1),
+    ] where !(value >= minimum) {
         throw DecompositionError.invalidOption(
-            operation: operation, name: "tolerance/regularization/maxIterations",
-            value: min(options.tolerance, options.regularization, Double(options.maxIterations)),
-            reason: "must not be negative")
+            operation: operation, name: name, value: value, reason: "must be at least \(minimum)")
     }
     var adjustments: [RankAdjustment] = []
     let rank = clampRank(
@@ -99,7 +100,7 @@ public func cpALS<Scalar: LAPACKScalar>(
     var converged = false
     var weightTrace: [[Scalar]] = []
     var extrapolation = LineSearchSchedule()
-    for iteration in 1...max(options.maxIterations, 1) where options.maxIterations > 0 {
+    for iteration in 1...options.maxIterations {
         let previous = state
         var error = try wrapping(operation) { try state.sweep(x, normSquared: normSquared, regularization: options.regularization) }
 

@@ -58,6 +58,16 @@ import Testing
         }
     }
 
+    @Test func invalidOptionsAreRejected() {
+        let x = Synthetic.normal([3, 3], seed: 8)
+        #expect(throws: DecompositionError.invalidOption(
+            operation: "cpALS", name: "maxIterations", value: 0, reason: "must be at least 1.0")) {
+            try cpALS(x, rank: 1, options: CPOptions(maxIterations: 0))
+        }
+        #expect(throws: DecompositionError.self) { try cpALS(x, rank: 1, options: CPOptions(regularization: -1)) }
+        #expect(throws: DecompositionError.self) { try tensorTrain(x, relativeError: 0) }
+    }
+
     @Test func negativeRankIsRejected() {
         let x = Synthetic.normal([3, 3], seed: 7)
         #expect(throws: DecompositionError.self) { try cpALS(x, rank: 0) }
