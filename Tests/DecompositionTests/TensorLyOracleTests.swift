@@ -13,7 +13,7 @@ struct TensorLyOracleTests {
         import json, sys
         import numpy as np
         import tensorly as tl
-        from tensorly.decomposition import parafac, tucker, tensor_train, tensor_ring
+        from tensorly.decomposition import parafac, tucker, tensor_train, tensor_ring, tensor_train_matrix, partial_tucker
         tl.set_backend("numpy")
         x = np.load(sys.argv[1])
         method, ranks = sys.argv[2], json.loads(sys.argv[3])
@@ -25,6 +25,12 @@ struct TensorLyOracleTests {
             rec = tl.tt_to_tensor(tensor_train(x, rank=ranks))
         elif method == "tr":
             rec = tl.tr_to_tensor(tensor_ring(x, rank=ranks))
+        elif method == "ttm":
+            tt = tensor_train_matrix(x.reshape(4, 3, 5, 2, 3, 2), rank=ranks)
+            rec = tl.tt_matrix_to_tensor(tt).reshape(x.shape)
+        elif method == "partial":
+            (core, factors), _ = partial_tucker(x, rank=ranks, modes=[0, 1], n_iter_max=100, tol=1e-4, init="svd")
+            rec = tl.tenalg.multi_mode_dot(core, factors, modes=[0, 1])
         elif method == "cp":
             rec = tl.cp_to_tensor(parafac(x, rank=ranks[0], n_iter_max=ranks[1], init="svd", tol=0))
         print(json.dumps(float(np.linalg.norm(x - rec) / np.linalg.norm(x))))
@@ -68,6 +74,22 @@ struct TensorLyOracleTests {
     @Test func trSVDErrorMatchesTensorLy() throws {
         let ours = try tensorRing(tensor, ranks: [2, 3, 4, 3]).relativeError(to: tensor)
         let theirs = try Self.tensorLyError(tensor, method: "tr", ranks: [2, 3, 4, 3, 2])
+        #expect(abs(ours - theirs) < 1e-4, "ours \(ours), TensorLy \(theirs)")
+    }
+
+    @Test func ttMatrixErrorMatchesTensorLy() throws {
+        let matrix = Synthetic.decaying([60, 12], seed: 22)
+        let ours = try ttMatrix(matrix, outputShape: [4, 3, 5], inputShape: [2, 3, 2], maxRanks: [4, 5])
+            .relativeError(to: matrix)
+        let theirs = try Self.tensorLyError(matrix, method: "ttm", ranks: [1, 4, 5, 1])
+        #expect(abs(ours - theirs) < 1e-4, "ours \(ours), TensorLy \(theirs)")
+    }
+
+    @Test func partialTuckerErrorMatchesTensorLy() throws {
+        let kernel = Synthetic.decaying([16, 12, 3, 3], seed: 23)
+        let ours = try partialTucker(kernel, modes: [0, 1], ranks: [6, 5], algorithm: .hooi(maxIterations: 100, tolerance: 1e-4))
+            .relativeError(to: kernel)
+        let theirs = try Self.tensorLyError(kernel, method: "partial", ranks: [6, 5])
         #expect(abs(ours - theirs) < 1e-4, "ours \(ours), TensorLy \(theirs)")
     }
 
