@@ -32,9 +32,11 @@ def main():
     print("| tensor | layers | method | ranks | params kept | Factorize s | TensorLy s | ratio | Factorize error | TensorLy error | ok |")
     print("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     summary = {}
+    missing = []
     for key, row in ours.items():
         other = theirs.get(key)
         if other is None:
+            missing.append(f"{row['name']} {row['method']}")
             continue
         ratio = row["seconds"] / max(other["seconds"], 1e-9)
         ok = ratio <= 0.5 and row["error"] <= other["error"] + 1e-4
@@ -50,6 +52,10 @@ def main():
     for method, (passed, total, ratios) in summary.items():
         mean = math.exp(sum(map(math.log, ratios)) / len(ratios))
         print(f"| {method} | {passed}/{total} | {mean:.3f} | {max(ratios):.3f} |")
+    if missing:
+        tensors = sorted({entry.split(" ")[0] for entry in missing})
+        print(f"\nNo TensorLy result (run interrupted) for {len(missing)} rows of {len(tensors)} tensors: "
+              f"{', '.join(tensors)}.")
 
 
 if __name__ == "__main__":
