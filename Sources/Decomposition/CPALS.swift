@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// How `cpALS` chooses its starting factors.
+/// Starting factors of `cpALS`.
 public enum CPInitialization: Sendable, Equatable {
     /// Leading left singular vectors of each unfolding (Kolda and Bader 2009),
     /// padded with seeded standard normal columns when the rank exceeds a mode.
@@ -31,6 +31,8 @@ public struct CPOptions: Sendable {
     /// Seed for the columns that SVD initialisation pads with.
     public var seed: UInt64
 
+    /// Creates options; the defaults match TensorLy 0.10's `parafac` (SVD
+    /// initialisation, 100 iterations, tolerance 1e-8, no line search).
     public init(
         initialization: CPInitialization = .svd, maxIterations: Int = 100, tolerance: Double = 1e-8,
         lineSearch: Bool = false, regularization: Double = 0, seed: UInt64 = 0
@@ -53,8 +55,8 @@ public struct CPOptions: Sendable {
 /// Khatri–Rao product is computed with two `gemm`s and no unfolding copy.
 ///
 /// The relative error after each sweep comes from `‖X‖² − 2⟨X, X̂⟩ + ‖X̂‖²` with all
-/// three terms accumulated in `Double`; when that estimate drops below 0.03 (where
-/// cancellation would cost `Float` digits) the residual is computed directly.
+/// three terms accumulated in `Double`. Below 0.03, cancellation would cost `Float`
+/// digits, so there the residual is computed directly.
 ///
 /// - Parameters:
 ///   - x: dense tensor with at least two modes.
@@ -64,7 +66,9 @@ public struct CPOptions: Sendable {
 /// - Returns: a `CPTensor` with the error history and any detected degeneracy.
 /// - Throws: `DecompositionError.nonFiniteInput` for NaN or infinite input,
 ///   `.invalidRank` for `rank < 1`, `.invalidOption` for negative tolerance or
-///   regularisation, `.linearAlgebra` when LAPACK fails.
+///   regularisation or `maxIterations < 1`, `.linearAlgebra` when LAPACK fails.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func cpALS<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, rank requestedRank: Int, options: CPOptions = CPOptions()
 ) throws -> CPTensor<Scalar> {
@@ -73,11 +77,12 @@ public func cpALS<Scalar: LAPACKScalar>(
     guard requestedRank >= 1 else {
         throw DecompositionError.invalidRank(operation: operation, ranks: [requestedRank], reason: "the rank must be at least 1")
     }
-    guard options.tolerance >= 0, options.regularization >= 0, options.maxIterations >= 0 else {
+    for (name, value, minimum) in [
+        ("tolerance", options.tolerance, 0.0), ("regularization", options.regularization, 0),
+        ("maxIterations", Double(options.maxIterations), 1),
+    ] where !(value >= minimum) {
         throw DecompositionError.invalidOption(
-            operation: operation, name: "tolerance/regularization/maxIterations",
-            value: min(options.tolerance, options.regularization, Double(options.maxIterations)),
-            reason: "must not be negative")
+            operation: operation, name: name, value: value, reason: "must be at least \(minimum)")
     }
     var adjustments: [RankAdjustment] = []
     let rank = clampRank(
@@ -87,6 +92,7 @@ public func cpALS<Scalar: LAPACKScalar>(
     let normSquared = x.squaredNorm
     var state = try wrapping(operation) { try CPState(x: x, rank: rank, options: options) }
     if normSquared == 0 {
+        state.makeZero()
         return state.result(shape: x.shape, history: [0], iterations: 0, converged: true, adjustments: adjustments, degeneracy: nil)
     }
 
@@ -94,7 +100,7 @@ public func cpALS<Scalar: LAPACKScalar>(
     var converged = false
     var weightTrace: [[Scalar]] = []
     var extrapolation = LineSearchSchedule()
-    for iteration in 1...max(options.maxIterations, 1) where options.maxIterations > 0 {
+    for iteration in 1...options.maxIterations {
         let previous = state
         var error = try wrapping(operation) { try state.sweep(x, normSquared: normSquared, regularization: options.regularization) }
 

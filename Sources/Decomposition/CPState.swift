@@ -19,6 +19,9 @@ struct CPState<Scalar: LAPACKScalar> {
             case .random(let seed):
                 if mode == 0 { generator = SplitMix64(seed: seed) }
                 factor = Tensor(shape: [extent, rank], scalars: (0..<extent * rank).map { _ in Scalar(generator.nextNormal()) })
+            case .svd where mode == 0:
+                // The first sweep solves for mode 0 before reading it.
+                factor = Tensor(zeros: [extent, rank])
             case .svd:
                 factor = try Self.svdFactor(x, mode: mode, rank: rank, generator: &generator)
             }
@@ -36,7 +39,7 @@ struct CPState<Scalar: LAPACKScalar> {
     ) throws -> Tensor<Scalar> {
         let extent = x.shape[mode]
         let kept = min(rank, extent)
-        let leading = try x.leadingLeftSingularVectors(mode: mode, count: kept).vectors
+        let leading = try x.leadingLeftSingularVectors(mode: mode, count: kept)
         var factor = Tensor<Scalar>(zeros: [extent, rank])
         for i in 0..<extent {
             for c in 0..<rank {
@@ -47,19 +50,30 @@ struct CPState<Scalar: LAPACKScalar> {
     }
 
     /// Runs one ALS sweep over all modes and returns the relative error estimate.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func sweep(_ x: Tensor<Scalar>, normSquared: Double, regularization: Double) throws -> Double {
         let d = x.rank
         var lastProduct = Tensor<Scalar>(zeros: [0, 0])
         var lastHadamard = Tensor<Scalar>(zeros: [0, 0])
+        let rest = x.count / x.shape[0]
+        var projection = Tensor<Scalar>(zeros: [0, 0])
         for mode in 0..<d {
             let hadamard = hadamardOfGrams(skipping: mode)
             var system = hadamard
             for c in 0..<rank { system.scalars[c * rank + c] += Scalar(regularization) }
-            let product = mttkrp(x, factors, mode: mode)
+            let product = mode == 0
+                ? mttkrp(x, factors, mode: 0)
+                : mttkrp(projection: projection, restShape: Array(x.shape.dropFirst()), factors: factors, mode: mode)
             var factor = try solveNormalEquations(system, product)
             weights = normalizeColumns(&factor)
             factors[mode] = factor
             grams[mode] = gram(factor, transpose: true)
+            if mode == 0 {
+                // U₀ stays fixed for the rest of the sweep, so contract it once:
+                // Y = U₀ᵀ X₍₀₎, [R, ∏_{m>0} Iₘ].
+                projection = matmul(factor, x.reshaped([x.shape[0], rest]), transposeA: true)
+            }
             if mode == d - 1 {
                 lastProduct = product
                 lastHadamard = hadamard
@@ -92,6 +106,8 @@ struct CPState<Scalar: LAPACKScalar> {
     }
 
     /// Relative error from the residual itself.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func exactError(_ x: Tensor<Scalar>, normSquared: Double) -> Double {
         tensor(shape: x.shape).reconstruct().distance(to: x) / normSquared.squareRoot()
     }
@@ -105,6 +121,8 @@ struct CPState<Scalar: LAPACKScalar> {
     }
 
     /// Extrapolates factors and weights along the step from `previous` to `self`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func extrapolated(from previous: CPState, step: Double) -> CPState {
         var candidate = self
         let s = Scalar(step)
@@ -125,25 +143,32 @@ struct CPState<Scalar: LAPACKScalar> {
         return candidate
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    /// Sets every weight and factor to zero, the exact CP form of a zero tensor.
+    mutating func makeZero() {
+        weights = [Scalar](repeating: 0, count: rank)
+        factors = factors.map { Tensor(zeros: $0.shape) }
+        refreshGrams()
+    }
+
     mutating func refreshGrams() { grams = factors.map { gram($0, transpose: true) } }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func tensor(shape: [Int]) -> CPTensor<Scalar> {
         CPTensor(
             shape: shape, weights: weights, factors: factors, errorHistory: [], iterations: 0, converged: false,
             degeneracy: nil, rankAdjustments: [])
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func result(
         shape: [Int], history: [Double], iterations: Int, converged: Bool, adjustments: [RankAdjustment],
         degeneracy: CPDegeneracy?
     ) -> CPTensor<Scalar> {
-        var zeroed = self
-        if history == [0] && iterations == 0 {
-            // A zero tensor: every component is zero.
-            zeroed.weights = [Scalar](repeating: 0, count: rank)
-            zeroed.factors = factors.map { Tensor(zeros: $0.shape) }
-        }
-        var t = zeroed.tensor(shape: shape)
+        var t = tensor(shape: shape)
         t.errorHistory = history
         t.iterations = iterations
         t.converged = converged
@@ -152,9 +177,11 @@ struct CPState<Scalar: LAPACKScalar> {
         return t
     }
 
-    /// Finds the most negatively congruent pair of components whose weights exceed
-    /// the tensor norm; reports it when the congruence is below −0.8 and the larger
-    /// weight is at least 1.5 · ‖X‖.
+    /// Finds the most negatively congruent pair of components with large weights.
+    /// A pair counts when its congruence is below −0.8 and its larger weight is at
+    /// least 1.5 · ‖X‖.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func degeneracy(norm: Double, weightTrace: [[Scalar]]) -> CPDegeneracy? {
         guard rank >= 2, norm > 0 else { return nil }
         var worst: CPDegeneracy?
@@ -180,6 +207,8 @@ struct CPState<Scalar: LAPACKScalar> {
 /// Scales each column of `[n, R]` to unit norm and returns the former norms; a
 /// zero column stays zero with norm 0.
 @discardableResult
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func normalizeColumns<Scalar: LAPACKScalar>(_ matrix: inout Tensor<Scalar>) -> [Scalar] {
     let (n, r) = (matrix.shape[0], matrix.shape[1])
     var norms = [Double](repeating: 0, count: r)
@@ -198,6 +227,8 @@ func normalizeColumns<Scalar: LAPACKScalar>(_ matrix: inout Tensor<Scalar>) -> [
 /// Solves `U · V = M` for symmetric positive semidefinite `V` by Cholesky, and
 /// through the eigendecomposition pseudo-inverse when `V` is singular (for example
 /// after a component has become zero).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func solveNormalEquations<Scalar: LAPACKScalar>(_ v: Tensor<Scalar>, _ m: Tensor<Scalar>) throws -> Tensor<Scalar> {
     do {
         return try choleskySolveRight(v, m)
@@ -222,6 +253,8 @@ func solveNormalEquations<Scalar: LAPACKScalar>(_ v: Tensor<Scalar>, _ m: Tensor
 /// Matricised tensor times Khatri–Rao product `X₍ₙ₎ · khatriRao(U without n)`,
 /// `[In, R]`, with the tensor viewed as `[left, In, right]` so no unfolding is copied:
 /// first `X[left·In, right] · KR(right modes)`, then a weighted sum over `left`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func mttkrp<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, _ factors: [Tensor<Scalar>], mode: Int) -> Tensor<Scalar> {
     let d = x.rank
     let r = factors[0].shape[1]
@@ -250,4 +283,59 @@ func mttkrp<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, _ factors: [Tensor<Scalar
         }
     }
     return result
+}
+
+/// MTTKRP for mode `n ≥ 1` from `Y = U₀ᵀ X₍₀₎` (`[R, ∏_{m>0} Iₘ]`): for each
+/// component `r`, the slice `Y[r]` is contracted with column `r` of every factor
+/// other than 0 and `n`. Costs about `2 · R · ∏_{m>0} Iₘ` flops instead of
+/// `2 · R · ∏ Iₘ` for the plain product.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func mttkrp<Scalar: LAPACKScalar>(
+    projection: Tensor<Scalar>, restShape: [Int], factors: [Tensor<Scalar>], mode: Int
+) -> Tensor<Scalar> {
+    let r = projection.shape[0]
+    let size = projection.shape[1]
+    let extent = restShape[mode - 1]
+    var result = [Scalar](repeating: 0, count: extent * r)
+    var buffer = [Scalar](repeating: 0, count: size)
+    var scratch = [Scalar](repeating: 0, count: size)
+    projection.scalars.withUnsafeBufferPointer { y in
+        for c in 0..<r {
+            var length = size
+            for i in 0..<size { buffer[i] = y[c * size + i] }
+            // Contract trailing modes (last first): [P, I] · u → [P].
+            for m in stride(from: restShape.count, to: mode, by: -1) {
+                let factor = factors[m]
+                let width = restShape[m - 1]
+                let rows = length / width
+                factor.scalars.withUnsafeBufferPointer { u in
+                    for p in 0..<rows {
+                        var sum: Scalar = 0
+                        for j in 0..<width { sum += buffer[p * width + j] * u[j * r + c] }
+                        scratch[p] = sum
+                    }
+                }
+                swap(&buffer, &scratch)
+                length = rows
+            }
+            // Contract leading modes (first first): uᵀ · [I, Q] → [Q].
+            for m in 1..<mode {
+                let factor = factors[m]
+                let height = restShape[m - 1]
+                let columns = length / height
+                for q in 0..<columns { scratch[q] = 0 }
+                factor.scalars.withUnsafeBufferPointer { u in
+                    for i in 0..<height {
+                        let weight = u[i * r + c]
+                        for q in 0..<columns { scratch[q] += weight * buffer[i * columns + q] }
+                    }
+                }
+                swap(&buffer, &scratch)
+                length = columns
+            }
+            for i in 0..<extent { result[i * r + c] = buffer[i] }
+        }
+    }
+    return Tensor(shape: [extent, r], scalars: result)
 }

@@ -29,6 +29,8 @@ public struct CPTensor<Scalar: LAPACKScalar>: DecomposedTensor {
     public var parameterCount: Int { rank * shape.reduce(0, +) }
 
     /// Returns the factors with the weights multiplied into the first one.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func absorbedFactors() -> [Tensor<Scalar>] {
         var result = factors
         guard !result.isEmpty else { return result }
@@ -39,6 +41,8 @@ public struct CPTensor<Scalar: LAPACKScalar>: DecomposedTensor {
         return result
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reconstruct() -> Tensor<Scalar> {
         let full = absorbedFactors()
         if shape.count == 1 {
@@ -51,9 +55,10 @@ public struct CPTensor<Scalar: LAPACKScalar>: DecomposedTensor {
 }
 
 /// Two CP components whose factors point in nearly opposite directions while
-/// their weights exceed the tensor's norm: the swamp or two-factor degeneracy of
-/// ALS (Kruskal, Harshman and Lundy 1989), where the fit improves only by letting
-/// the cancelling components grow without bound.
+/// their weights exceed the tensor's norm.
+///
+/// This is the two-factor degeneracy of ALS (Kruskal, Harshman and Lundy 1989).
+/// The fit then improves only while the cancelling components grow without bound.
 public struct CPDegeneracy: Equatable, Sendable, CustomStringConvertible {
     /// The two component indices.
     public var components: [Int]

@@ -18,7 +18,7 @@ extension DecomposedTensor {
     public func relativeError(to original: Tensor<Scalar>) -> Double {
         precondition(original.shape == shape, "relativeError: shape \(original.shape) differs from \(shape)")
         let residual = reconstruct().distance(to: original)
-        let norm = original.frobeniusNorm
+        let norm = original.squaredNorm.squareRoot()
         return norm > 0 ? residual / norm : residual
     }
 

@@ -2,7 +2,7 @@ import LinearAlgebra
 
 /// Failures of the decomposition algorithms.
 public enum DecompositionError: Error, CustomStringConvertible, Equatable {
-    /// The input tensor holds NaN or an infinity at the given row-major offset.
+    /// The input tensor contains NaN or an infinity at the given row-major offset.
     case nonFiniteInput(operation: String, offset: Int, value: Double)
     /// The input tensor has no elements or fewer modes than the method needs.
     case unsupportedShape(operation: String, shape: [Int], reason: String)
@@ -32,6 +32,8 @@ public enum DecompositionError: Error, CustomStringConvertible, Equatable {
 
 /// Throws `nonFiniteInput` for the first NaN or infinite element and
 /// `unsupportedShape` for an empty tensor.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func validate<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, operation: String, minimumModes: Int = 1) throws {
     if x.rank < minimumModes || x.count == 0 {
         throw DecompositionError.unsupportedShape(

@@ -1,7 +1,7 @@
 /// A requested rank that a decomposition changed to fit the tensor's shape.
 ///
-/// Decompositions never fail on a rank larger than the shape allows; they clamp it
-/// to the largest meaningful value (and never below 1) and record the change here,
+/// Decompositions do not fail on a rank larger than the shape allows. They clamp
+/// it to the largest meaningful value, never below 1, and record the change here
 /// so callers can report it.
 public struct RankAdjustment: Equatable, Sendable, CustomStringConvertible {
     /// Mode (Tucker, CP initialisation) or bond index (TT, TR: bond `k` joins cores
@@ -11,9 +11,10 @@ public struct RankAdjustment: Equatable, Sendable, CustomStringConvertible {
     public var requested: Int
     /// Rank the decomposition used.
     public var applied: Int
-    /// Why the rank changed, in words.
+    /// Reason for the change, in words.
     public var reason: String
 
+    /// Creates a record of one clamped rank.
     public init(position: Int, requested: Int, applied: Int, reason: String) {
         self.position = position
         self.requested = requested

@@ -76,12 +76,14 @@ public enum RankSelection {
 
     /// Per-mode Tucker ranks keeping `threshold` of each unfolding's energy.
     /// - Throws: `DecompositionError.nonFiniteInput`, `.linearAlgebra`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func tuckerRanks<Scalar: LAPACKScalar>(
         energyThreshold threshold: Double, tensor: Tensor<Scalar>, modes: [Int]
     ) throws -> [Int] {
         try validate(tensor, operation: "tuckerRanks")
         return try modes.map { mode in
-            let spectrum = try wrapping("tuckerRanks") { try tensor.leadingLeftSingularVectors(mode: mode, count: 0).spectrum }
+            let spectrum = try wrapping("tuckerRanks") { try tensor.unfoldingSingularValues(mode: mode) }
             return energyRank(spectrum: spectrum, threshold: threshold)
         }
     }
@@ -91,11 +93,13 @@ public enum RankSelection {
     /// Ranks of 0 are raised to 1.
     /// - Returns: `[outputRank, inputRank]`.
     /// - Throws: `DecompositionError.nonFiniteInput`, `.unsupportedShape` for fewer than two modes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func evbmfTuckerRanks<Scalar: LAPACKScalar>(kernel: Tensor<Scalar>) throws -> [Int] {
         try validate(kernel, operation: "evbmfTuckerRanks", minimumModes: 2)
         let wide = kernel.converted(to: Double.self)
         return try [0, 1].map { mode in
-            let spectrum = try wrapping("evbmfTuckerRanks") { try wide.leadingLeftSingularVectors(mode: mode, count: 0).spectrum }
+            let spectrum = try wrapping("evbmfTuckerRanks") { try wide.unfoldingSingularValues(mode: mode) }
             let columns = kernel.count / kernel.shape[mode]
             return max(EVBMF.estimate(singularValues: spectrum, rows: kernel.shape[mode], columns: columns).rank, 1)
         }

@@ -18,10 +18,14 @@ public struct TTTensor<Scalar: LAPACKScalar>: DecomposedTensor {
     /// `Σ rₖ · nₖ · rₖ₊₁`.
     public var parameterCount: Int { cores.reduce(0) { $0 + $1.count } }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reconstruct() -> Tensor<Scalar> { contractChain(cores).reshaped(shape) }
 }
 
 /// Multiplies a chain of cores `[rₖ, nₖ, rₖ₊₁]` into `[r₀ · ∏nₖ, r_d]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func contractChain<Scalar: LAPACKScalar>(_ cores: [Tensor<Scalar>]) -> Tensor<Scalar> {
     let first = cores[0]
     var chain = first.reshaped([first.shape[0] * first.shape[1], first.shape[2]])
@@ -54,6 +58,8 @@ public struct TTMatrix<Scalar: LAPACKScalar>: DecomposedTensor {
     public var ranks: [Int] { cores.map { $0.shape[0] } + [cores.last?.shape[3] ?? 1] }
     public var parameterCount: Int { cores.reduce(0) { $0 + $1.count } }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reconstruct() -> Tensor<Scalar> {
         let merged = cores.map { $0.reshaped([$0.shape[0], $0.shape[1] * $0.shape[2], $0.shape[3]]) }
         return untensorizeMatrix(contractChain(merged), outputShape: outputShape, inputShape: inputShape)
@@ -61,6 +67,8 @@ public struct TTMatrix<Scalar: LAPACKScalar>: DecomposedTensor {
 }
 
 /// Reorders `[M, N]` with `M = ∏mₖ`, `N = ∏nₖ` into `[m₀n₀, m₁n₁, …]` (modes interleaved).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func tensorizeMatrix<Scalar: LAPACKScalar>(
     _ matrix: Tensor<Scalar>, outputShape: [Int], inputShape: [Int]
 ) -> Tensor<Scalar> {
@@ -71,6 +79,8 @@ func tensorizeMatrix<Scalar: LAPACKScalar>(
 }
 
 /// Inverts `tensorizeMatrix`: `[m₀n₀, …]` (any leading `1`) back to `[M, N]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func untensorizeMatrix<Scalar: LAPACKScalar>(
     _ tensor: Tensor<Scalar>, outputShape: [Int], inputShape: [Int]
 ) -> Tensor<Scalar> {

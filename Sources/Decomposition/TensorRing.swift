@@ -4,9 +4,8 @@ import LinearAlgebra
 /// TR-ALS sweeps.
 ///
 /// The first truncated SVD of the `[n₀, ∏_{k>0} nₖ]` unfolding keeps `r₀ · r₁`
-/// components, which are split into the closing bond `r₀` and the first inner bond
-/// `r₁`; the remaining bonds follow TT-SVD on the remainder with `r₀` moved to the
-/// end. With a `relativeError` target ε the first step discards at most
+/// components, split into the closing bond `r₀` and the first inner bond `r₁`.
+/// The remaining bonds follow TT-SVD on the remainder, with `r₀` moved to the end. With a `relativeError` target ε the first step discards at most
 /// `δ₁² = 2ε²‖X‖²/d` and every later step `δ² = ε²‖X‖²/d`, and `r₀ · r₁` is split
 /// into the two closest factors.
 ///
@@ -22,15 +21,19 @@ import LinearAlgebra
 ///   - tolerance: stop TR-ALS when the relative error improves by less than this.
 /// - Throws: `DecompositionError.nonFiniteInput`, `.invalidRank`, `.invalidOption`,
 ///   `.linearAlgebra`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func tensorRing<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, ranks: [Int]? = nil, relativeError: Double? = nil, alsIterations: Int = 0,
     tolerance: Double = 1e-6
 ) throws -> TRTensor<Scalar> {
     let operation = "tensorRing"
     try validate(x, operation: operation, minimumModes: 2)
-    var (cores, adjustments) = try ringSweep(x, ranks: ranks, relativeError: relativeError, operation: operation)
+    var (cores, adjustments, discarded) = try ringSweep(x, ranks: ranks, relativeError: relativeError, operation: operation)
     let normSquared = x.squaredNorm
-    var history = [ringError(x, cores, normSquared: normSquared)]
+    // The TR-SVD steps are orthogonal projections like those of TT-SVD, so the
+    // squared error is the sum of the discarded energies.
+    var history = [normSquared > 0 ? (discarded / normSquared).squareRoot() : 0]
     if alsIterations > 0 && normSquared > 0 {
         cores = try wrapping(operation) {
             try refineRing(x, cores, iterations: alsIterations, tolerance: tolerance, normSquared: normSquared, history: &history)
@@ -46,6 +49,8 @@ public func tensorRing<Scalar: LAPACKScalar>(
 ///   `outputShape` and `inputShape` need at least two entries.
 /// - Throws: `.unsupportedShape` when the factorisations do not match the matrix,
 ///   and the errors of `tensorRing`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func trMatrix<Scalar: LAPACKScalar>(
     _ matrix: Tensor<Scalar>, outputShape: [Int], inputShape: [Int], ranks: [Int]? = nil,
     relativeError: Double? = nil, alsIterations: Int = 0
@@ -65,7 +70,7 @@ public func trMatrix<Scalar: LAPACKScalar>(
 /// TR-SVD; returns cores `[rₖ, nₖ, rₖ₊₁]` and the rank clamps.
 private func ringSweep<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, ranks: [Int]?, relativeError: Double?, operation: String
-) throws -> ([Tensor<Scalar>], [RankAdjustment]) {
+) throws -> ([Tensor<Scalar>], [RankAdjustment], Double) {
     let d = x.rank
     if let ranks, ranks.count != d {
         throw DecompositionError.invalidRank(operation: operation, ranks: ranks, reason: "expected \(d) ring ranks for \(d) modes")
@@ -76,7 +81,7 @@ private func ringSweep<Scalar: LAPACKScalar>(
     if let epsilon = relativeError, !(epsilon > 0) {
         throw DecompositionError.invalidOption(operation: operation, name: "relativeError", value: epsilon, reason: "must be positive")
     }
-    let norm = x.frobeniusNorm
+    let norm = x.squaredNorm.squareRoot()
     let delta = (relativeError ?? 0) * norm / Double(d).squareRoot()
     var adjustments: [RankAdjustment] = []
 
@@ -85,18 +90,17 @@ private func ringSweep<Scalar: LAPACKScalar>(
     let rest = x.count / n0
     let firstBound = min(n0, rest)
     var r0 = 1, r1 = 1
+    if let ranks { (r0, r1) = clampRingPair(ranks[0], ranks[1], bound: firstBound, into: &adjustments) }
     let first = try wrapping(operation) {
-        try truncatedSVD(x.reshaped([n0, rest]), method: spectrumMethod(relativeError)) { spectrum in
-            let product = relativeError == nil
-                ? firstBound : rankForDiscardedEnergy(spectrum, limit: 2 * delta * delta, enabled: true)
-            if let ranks {
-                (r0, r1) = clampRingPair(ranks[0], ranks[1], bound: firstBound, into: &adjustments)
-                if r0 * r1 <= product { return r0 * r1 }
-            }
+        if relativeError == nil { return try truncatedSVD(x.reshaped([n0, rest]), rank: r0 * r1) }
+        return try truncatedSVD(x.reshaped([n0, rest]), method: .full) { spectrum in
+            let product = rankForDiscardedEnergy(spectrum, limit: 2 * delta * delta, enabled: true)
+            if ranks != nil && r0 * r1 <= product { return r0 * r1 }
             (r0, r1) = closestFactorPair(min(product, firstBound))
             return r0 * r1
         }
     }
+    var discarded = first.discardedEnergy
     var cores = [first.u.reshaped([n0, r0, r1]).permuted([1, 0, 2])]
     var remainder = scaleRows(first.vt, by: first.singularValues)
         .reshaped([r0, r1, rest]).permuted([1, 2, 0]).scalars  // [r₁, n₁ ⋯ n_{d−1}, r₀]
@@ -110,17 +114,21 @@ private func ringSweep<Scalar: LAPACKScalar>(
         if let ranks {
             cap = clampRank(ranks[k + 1], limit: cap, position: k + 1, reason: "a TR rank cannot exceed its SVD bound min(rows, columns)", into: &adjustments)
         }
+        let unfolding = Tensor(shape: [rows, columns], scalars: remainder)
         let decomposition = try wrapping(operation) {
-            try truncatedSVD(Tensor(shape: [rows, columns], scalars: remainder), method: spectrumMethod(relativeError)) { spectrum in
-                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
+            if relativeError == nil { return try truncatedSVD(unfolding, rank: cap) }
+            // An error target needs the small singular values, which the Gram path loses.
+            return try truncatedSVD(unfolding, method: .full) { spectrum in
+                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: true))
             }
         }
+        discarded += decomposition.discardedEnergy
         cores.append(decomposition.u.reshaped([previousRank, x.shape[k], decomposition.rank]))
         remainder = scaleRows(decomposition.vt, by: decomposition.singularValues).scalars
         previousRank = decomposition.rank
     }
     cores.append(Tensor(shape: [previousRank, x.shape[d - 1], r0], scalars: remainder))
-    return (cores, adjustments)
+    return (cores, adjustments, discarded)
 }
 
 /// Clamps `r₀ · r₁` to `bound`: among pairs `a ≤ r₀`, `b ≤ r₁` with `a · b ≤ bound` it keeps
@@ -153,6 +161,8 @@ func closestFactorPair(_ n: Int) -> (Int, Int) {
 }
 
 /// Relative error of a ring from its reconstruction.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func ringError<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, _ cores: [Tensor<Scalar>], normSquared: Double) -> Double {
     let residual = traceChain(cores).reshaped(x.shape).distance(to: x)
     return normSquared > 0 ? residual / normSquared.squareRoot() : residual

@@ -17,6 +17,8 @@ import LinearAlgebra
 /// - Throws: `DecompositionError.nonFiniteInput`, `.invalidRank` when the rank
 ///   count is wrong or neither limit is given, `.invalidOption` for ε ≤ 0,
 ///   `.linearAlgebra` when LAPACK fails.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func tensorTrain<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, maxRanks: [Int]? = nil, relativeError: Double? = nil
 ) throws -> TTTensor<Scalar> {
@@ -29,6 +31,8 @@ public func tensorTrain<Scalar: LAPACKScalar>(
 }
 
 /// TT-SVD with the same cap on every bond.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func tensorTrain<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, maxRank: Int) throws -> TTTensor<Scalar> {
     try tensorTrain(x, maxRanks: Array(repeating: maxRank, count: max(x.rank - 1, 0)))
 }
@@ -44,6 +48,8 @@ public func tensorTrain<Scalar: LAPACKScalar>(_ x: Tensor<Scalar>, maxRank: Int)
 ///   - maxRanks, relativeError: as in `tensorTrain(_:maxRanks:relativeError:)`.
 /// - Throws: `.unsupportedShape` when the factorisations do not match the matrix,
 ///   and the errors of `tensorTrain`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func ttMatrix<Scalar: LAPACKScalar>(
     _ matrix: Tensor<Scalar>, outputShape: [Int], inputShape: [Int], maxRanks: [Int]? = nil,
     relativeError: Double? = nil
@@ -61,6 +67,8 @@ public func ttMatrix<Scalar: LAPACKScalar>(
         rankAdjustments: result.adjustments)
 }
 
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func validateMatrixFactorization<Scalar: LAPACKScalar>(
     _ matrix: Tensor<Scalar>, outputShape: [Int], inputShape: [Int], operation: String
 ) throws {
@@ -103,6 +111,8 @@ public func balancedFactorization(_ n: Int, parts: Int) -> [Int] {
 }
 
 /// The shared TT-SVD loop; returns cores `[rₖ, nₖ, rₖ₊₁]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func trainSweep<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, maxRanks: [Int]?, relativeError: Double?, operation: String
 ) throws -> (cores: [Tensor<Scalar>], error: Double, adjustments: [RankAdjustment]) {
@@ -118,7 +128,7 @@ func trainSweep<Scalar: LAPACKScalar>(
         throw DecompositionError.invalidOption(
             operation: operation, name: "relativeError", value: epsilon, reason: "must be positive")
     }
-    let norm = x.frobeniusNorm
+    let norm = x.squaredNorm.squareRoot()
     let delta = (relativeError ?? 0) * norm / Double(max(d - 1, 1)).squareRoot()
     var adjustments: [RankAdjustment] = []
     var cores: [Tensor<Scalar>] = []
@@ -135,8 +145,9 @@ func trainSweep<Scalar: LAPACKScalar>(
         }
         let unfolding = Tensor(shape: [rows, columns], scalars: remainder)
         let decomposition = try wrapping(operation) {
-            try truncatedSVD(unfolding, method: spectrumMethod(relativeError)) { spectrum in
-                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: relativeError != nil))
+            if relativeError == nil { return try truncatedSVD(unfolding, rank: cap) }
+            return try truncatedSVD(unfolding, method: .full) { spectrum in
+                min(cap, rankForDiscardedEnergy(spectrum, limit: delta * delta, enabled: true))
             }
         }
         let rank = decomposition.rank
@@ -151,6 +162,8 @@ func trainSweep<Scalar: LAPACKScalar>(
 }
 
 /// Smallest rank `r ≥ 1` with `Σ_{i≥r} σᵢ² ≤ limit`; the full length when `enabled` is false.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func rankForDiscardedEnergy<Scalar: LAPACKScalar>(_ spectrum: [Scalar], limit: Double, enabled: Bool) -> Int {
     guard enabled else { return spectrum.count }
     var tail = 0.0
@@ -165,6 +178,8 @@ func rankForDiscardedEnergy<Scalar: LAPACKScalar>(_ spectrum: [Scalar], limit: D
 }
 
 /// `diag(s) · M` for `M` of shape `[k, n]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func scaleRows<Scalar: LAPACKScalar>(_ m: Tensor<Scalar>, by s: [Scalar]) -> Tensor<Scalar> {
     var result = m
     let n = m.shape[1]
@@ -174,6 +189,3 @@ func scaleRows<Scalar: LAPACKScalar>(_ m: Tensor<Scalar>, by s: [Scalar]) -> Ten
     return result
 }
 
-/// SVD method for a truncation step. An error target needs the small singular
-/// values, which the Gram path loses below about `√ε · σ₁`, so it uses the full SVD.
-func spectrumMethod(_ relativeError: Double?) -> SVDMethod { relativeError == nil ? .automatic : .full }

@@ -3,11 +3,12 @@ import LinearAlgebra
 /// Algorithm for the Tucker factors.
 public enum TuckerAlgorithm: Sendable, Equatable {
     /// Truncated higher-order SVD (De Lathauwer, De Moor and Vandewalle 2000a):
-    /// each factor holds the leading left singular vectors of its unfolding.
+    /// each factor is the matrix of leading left singular vectors of its unfolding.
     case hosvd
     /// Higher-order orthogonal iteration (De Lathauwer, De Moor and Vandewalle
-    /// 2000b), started from the HOSVD. Stops after `maxIterations` or when the
-    /// relative error changes by less than `tolerance` (absolute difference).
+    /// 2000b), started from the HOSVD. Stops after `maxIterations`, or from the
+    /// third iteration on when the relative error changed by less than `tolerance`
+    /// (absolute difference) since the previous iteration, the rule of TensorLy 0.10.
     case hooi(maxIterations: Int = 100, tolerance: Double = 1e-4)
 }
 
@@ -22,6 +23,8 @@ public enum TuckerAlgorithm: Sendable, Equatable {
 ///   count differs from the mode count, `.linearAlgebra` when LAPACK fails.
 /// - Complexity: per mode, a Gram matrix of the unfolding (`Iₘ · count` flops)
 ///   and an `Iₘ × Iₘ` eigendecomposition; never an SVD of the full unfolding.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func tucker<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, ranks: [Int], algorithm: TuckerAlgorithm = .hooi()
 ) throws -> TuckerTensor<Scalar> {
@@ -38,6 +41,8 @@ public func tucker<Scalar: LAPACKScalar>(
 ///   - algorithm: `.hosvd` or `.hooi(...)`.
 /// - Throws: as `tucker(_:ranks:algorithm:)`, and `.invalidRank` for duplicate or
 ///   out-of-range modes.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func partialTucker<Scalar: LAPACKScalar>(
     _ x: Tensor<Scalar>, modes: [Int], ranks: [Int], algorithm: TuckerAlgorithm = .hooi()
 ) throws -> TuckerTensor<Scalar> {
@@ -69,24 +74,24 @@ private func partialTucker<Scalar: LAPACKScalar>(
 
     let normSquared = x.squaredNorm
     var factors = try wrapping(operation) {
-        try zip(modes, ranks).map { try x.leadingLeftSingularVectors(mode: $0, count: $1).vectors }
+        try zip(modes, ranks).map { try x.leadingLeftSingularVectors(mode: $0, count: $1) }
     }
     var core = project(x, factors, modes: modes)
     var history = [relativeErrorFromCore(core, normSquared: normSquared)]
 
     if case let .hooi(maxIterations, tolerance) = algorithm {
-        for _ in 0..<maxIterations {
+        for iteration in 0..<maxIterations {
             for (index, mode) in modes.enumerated() {
                 let partial = project(x, factors, modes: modes, skipping: index)
                 factors[index] = try wrapping(operation) {
-                    try partial.leadingLeftSingularVectors(mode: mode, count: ranks[index]).vectors
+                    try partial.leadingLeftSingularVectors(mode: mode, count: ranks[index])
                 }
             }
             core = project(x, factors, modes: modes)
             let error = relativeErrorFromCore(core, normSquared: normSquared)
             let before = history.last!
             history.append(error)
-            if abs(before - error) < tolerance { break }
+            if iteration >= 2 && abs(before - error) < tolerance { break }
         }
     }
     return TuckerTensor(

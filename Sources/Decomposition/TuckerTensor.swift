@@ -23,6 +23,8 @@ public struct TuckerTensor<Scalar: LAPACKScalar>: DecomposedTensor {
     /// `core.count + Σ factor.count`.
     public var parameterCount: Int { core.count + factors.reduce(0) { $0 + $1.count } }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reconstruct() -> Tensor<Scalar> {
         var result = core
         for (mode, factor) in zip(modes, factors) { result = result.modeProduct(factor, mode: mode) }

@@ -12,6 +12,8 @@ public struct SymmetricEigendecomposition<Scalar: LAPACKScalar>: Sendable {
 /// - Parameter a: `[n, n]`, symmetric.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevd` when it does not
 ///   converge; `.nonFiniteValue` for NaN or infinite input.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SymmetricEigendecomposition<Scalar> {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1], "symmetricEigen needs a square matrix, got \(a.shape)")
     if let bad = a.firstNonFinite() {
@@ -19,6 +21,10 @@ public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> 
     }
     let n = a.shape[0]
     if n == 0 { return SymmetricEigendecomposition(values: [], vectors: a) }
+    if exceedsFloatWorkspace(Scalar.self, 2 * n * n + 6 * n + 1) {
+        let wide = try symmetricEigen(a.converted(to: Double.self))
+        return SymmetricEigendecomposition(values: wide.values.map { Scalar($0) }, vectors: wide.vectors.converted(to: Scalar.self))
+    }
     var vectors = a.scalars
     var values = [Scalar](repeating: 0, count: n)
     let info = vectors.withUnsafeMutableBufferPointer { pa in
@@ -28,11 +34,71 @@ public func symmetricEigen<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> 
     return SymmetricEigendecomposition(values: values, vectors: Tensor(shape: [n, n], scalars: vectors))
 }
 
+/// Computes the `count` largest eigenvalues (ascending) and their eigenvectors of a
+/// symmetric matrix with `?syevr`, which skips the other eigenvectors; for
+/// `count == n` it is `symmetricEigen`.
+///
+/// - Parameters:
+///   - a: `[n, n]`, symmetric (upper triangle read).
+///   - count: number of eigenpairs, `0...n`.
+/// - Returns: `count` eigenvalues in ascending order and eigenvectors `[n, count]`.
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevr`, `.nonFiniteValue`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func largestEigenpairs<Scalar: LAPACKScalar>(
+    _ a: Tensor<Scalar>, count k: Int
+) throws -> SymmetricEigendecomposition<Scalar> {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1], "largestEigenpairs needs a square matrix, got \(a.shape)")
+    let n = a.shape[0]
+    precondition(k >= 0 && k <= n, "largestEigenpairs: \(k) eigenpairs of a \(n) × \(n) matrix")
+    if k == n { return try symmetricEigen(a) }
+    if k == 0 { return SymmetricEigendecomposition(values: [], vectors: Tensor(zeros: [n, 0])) }
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "largestEigenpairs", offset: bad.offset, value: bad.value)
+    }
+    var work = a.scalars
+    var values = [Scalar](repeating: 0, count: n)
+    var vectors = [Scalar](repeating: 0, count: n * k)
+    var support = [Int32](repeating: 0, count: 2 * k)
+    var found: Int32 = 0
+    let info = work.withUnsafeMutableBufferPointer { pa in
+        Scalar.syevr(
+            n: n, a: pa.baseAddress!, lda: n, il: n - k + 1, iu: n, found: &found, w: &values, z: &vectors, ldz: k,
+            isuppz: &support)
+    }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "syevr", info: info) }
+    return SymmetricEigendecomposition(values: Array(values[..<k]), vectors: Tensor(shape: [n, k], scalars: vectors))
+}
+
+/// Computes the eigenvalues (ascending) of a symmetric matrix with `?syevd`,
+/// without eigenvectors.
+///
+/// - Throws: `LinearAlgebraError.lapackFailure` naming `?syevd`, `.nonFiniteValue`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func symmetricEigenvalues<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> [Scalar] {
+    precondition(a.rank == 2 && a.shape[0] == a.shape[1], "symmetricEigenvalues needs a square matrix, got \(a.shape)")
+    if let bad = a.firstNonFinite() {
+        throw LinearAlgebraError.nonFiniteValue(operation: "symmetricEigenvalues", offset: bad.offset, value: bad.value)
+    }
+    let n = a.shape[0]
+    if n == 0 { return [] }
+    var work = a.scalars
+    var values = [Scalar](repeating: 0, count: n)
+    let info = work.withUnsafeMutableBufferPointer { pa in
+        Scalar.syevd(jobz: UInt8(ascii: "N"), uplo: UInt8(ascii: "U"), n: n, a: pa.baseAddress!, lda: n, w: &values)
+    }
+    if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "syevd", info: info) }
+    return values
+}
+
 /// Computes the economy QR factorisation `A = Q · R` with `?geqrf` and `?orgqr`.
 ///
 /// - Parameter a: `[m, n]`.
 /// - Returns: `q [m, k]` with orthonormal columns and upper-triangular `r [k, n]`, `k = min(m, n)`.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming the routine.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func qr<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> (q: Tensor<Scalar>, r: Tensor<Scalar>) {
     precondition(a.rank == 2, "qr needs a matrix, got \(a.shape)")
     let (m, n) = (a.shape[0], a.shape[1])
@@ -66,6 +132,8 @@ public func qr<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> (q: Tensor<S
 /// - Returns: `X`, `[n, p]`.
 /// - Throws: `LinearAlgebraError.notPositiveDefinite` when the factorisation
 ///   breaks down, `.lapackFailure` for other `info`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func choleskySolve<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) throws -> Tensor<Scalar> {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.rank == 2 && b.shape[0] == a.shape[0],
                  "choleskySolve: shapes \(a.shape) and \(b.shape) do not fit")
@@ -80,6 +148,8 @@ public func choleskySolve<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor
 ///   - b: `[p, n]`.
 /// - Returns: `X = B · A⁻¹`, `[p, n]`.
 /// - Throws: as `choleskySolve(_:_:)`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func choleskySolveRight<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) throws -> Tensor<Scalar> {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.rank == 2 && b.shape[1] == a.shape[0],
                  "choleskySolveRight: shapes \(a.shape) and \(b.shape) do not fit")
@@ -116,6 +186,8 @@ private func positiveDefiniteSolve<Scalar: LAPACKScalar>(
 ///     nil uses machine precision.
 /// - Returns: the minimum-norm solution `X`, `[n, p]`.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming `?gelsd`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func leastSquares<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, relativeTolerance: Scalar? = nil
 ) throws -> Tensor<Scalar> {
@@ -139,4 +211,13 @@ public func leastSquares<Scalar: LAPACKScalar>(
     }
     if info != 0 { throw LinearAlgebraError.lapackFailure(routine: Scalar.blasPrefix + "gelsd", info: info) }
     return Tensor(shape: [n, p], scalars: Array(rhs[..<(n * p)]))
+}
+
+/// True when `Scalar` is `Float` and a LAPACK workspace of `size` elements
+/// exceeds 2²⁴. LAPACKE's single-precision routines return the workspace size
+/// from their query as a `Float`, which rounds such sizes down, and the routine
+/// then rejects the too-small workspace (for example `?syevd` with `n > 2890`).
+/// Callers run those problems in `Double` instead.
+func exceedsFloatWorkspace<Scalar: LAPACKScalar>(_: Scalar.Type, _ size: Int) -> Bool {
+    Scalar.self == Float.self && size > 1 << 24
 }

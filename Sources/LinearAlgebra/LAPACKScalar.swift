@@ -22,24 +22,36 @@ public protocol LAPACKScalar: BinaryFloatingPoint, Sendable {
     static func syrk(
         transpose: Bool, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Economy SVD by divide and conquer (`jobz` `S`), row-major.
     static func gesdd(
         jobz: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>, ldu: Int,
         vt: UnsafeMutablePointer<Self>, ldvt: Int) -> Int
+    /// Economy SVD by QR iteration, the fallback when `?gesdd` does not converge.
     static func gesvd(
         jobu: UInt8, jobvt: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>, ldu: Int,
         vt: UnsafeMutablePointer<Self>, ldvt: Int, superb: UnsafeMutablePointer<Self>) -> Int
+    /// Eigenvalues (ascending) and, with `jobz` `V`, eigenvectors of a symmetric matrix.
     static func syevd(
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         w: UnsafeMutablePointer<Self>) -> Int
+    /// Selected eigenpairs of a symmetric matrix by relatively robust
+    /// representations (`range` `I`: eigenvalues `il...iu`, 1-based ascending).
+    static func syevr(
+        n: Int, a: UnsafeMutablePointer<Self>, lda: Int, il: Int, iu: Int, found: UnsafeMutablePointer<Int32>,
+        w: UnsafeMutablePointer<Self>, z: UnsafeMutablePointer<Self>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>
+    ) -> Int
+    /// Householder QR factorisation in place.
     static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafeMutablePointer<Self>) -> Int
+    /// Forms the orthonormal `Q` from `?geqrf`'s reflectors.
     static func orgqr(
         m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafePointer<Self>) -> Int
     /// Cholesky solve `A X = B`; `columnMajor` selects the storage order of `B`.
     static func posv(
         columnMajor: Bool, uplo: UInt8, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+    /// Minimum-norm least squares by SVD; `rank` receives the effective rank.
     static func gelsd(
         m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int, s: UnsafeMutablePointer<Self>, rcond: Self,
@@ -95,6 +107,14 @@ extension Float: LAPACKScalar {
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, w: UnsafeMutablePointer<Float>
     ) -> Int {
         Int(LAPACKE_ssyevd(rowMajor, char(jobz), char(uplo), i32(n), a, i32(lda), w))
+    }
+    public static func syevr(
+        n: Int, a: UnsafeMutablePointer<Float>, lda: Int, il: Int, iu: Int, found: UnsafeMutablePointer<Int32>,
+        w: UnsafeMutablePointer<Float>, z: UnsafeMutablePointer<Float>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        Int(LAPACKE_ssyevr(
+            rowMajor, char(UInt8(ascii: "V")), char(UInt8(ascii: "I")), char(UInt8(ascii: "U")), i32(n), a, i32(lda),
+            0, 0, i32(il), i32(iu), 0, found, w, z, i32(ldz), isuppz))
     }
     public static func geqrf(
         m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafeMutablePointer<Float>
@@ -163,6 +183,14 @@ extension Double: LAPACKScalar {
         jobz: UInt8, uplo: UInt8, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, w: UnsafeMutablePointer<Double>
     ) -> Int {
         Int(LAPACKE_dsyevd(rowMajor, char(jobz), char(uplo), i32(n), a, i32(lda), w))
+    }
+    public static func syevr(
+        n: Int, a: UnsafeMutablePointer<Double>, lda: Int, il: Int, iu: Int, found: UnsafeMutablePointer<Int32>,
+        w: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>, ldz: Int, isuppz: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        Int(LAPACKE_dsyevr(
+            rowMajor, char(UInt8(ascii: "V")), char(UInt8(ascii: "I")), char(UInt8(ascii: "U")), i32(n), a, i32(lda),
+            0, 0, i32(il), i32(iu), 0, found, w, z, i32(ldz), isuppz))
     }
     public static func geqrf(
         m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>

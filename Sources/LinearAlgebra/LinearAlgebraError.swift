@@ -13,7 +13,7 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
     case notPositiveDefinite(routine: String, order: Int)
     /// An operation received shapes it cannot combine.
     case shapeMismatch(operation: String, shapes: [[Int]])
-    /// An input holds NaN or an infinity at the given row-major offset.
+    /// An input contains NaN or an infinity at the given row-major offset.
     case nonFiniteValue(operation: String, offset: Int, value: Double)
 
     public var description: String {

@@ -7,6 +7,8 @@ extension Tensor where Scalar: LAPACKScalar {
     public var columns: Int { shape[1] }
 
     /// Creates the `n × n` identity matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func identity(_ n: Int) -> Tensor {
         var result = Tensor(zeros: [n, n])
         for i in 0..<n { result.scalars[i * n + i] = 1 }
@@ -14,6 +16,8 @@ extension Tensor where Scalar: LAPACKScalar {
     }
 
     /// Returns the transpose of a rank-2 tensor, `[m, n]` → `[n, m]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func transposedMatrix() -> Tensor {
         precondition(rank == 2, "transposedMatrix needs a rank-2 tensor, got shape \(shape)")
         return permuted([1, 0])
@@ -28,6 +32,8 @@ extension Tensor where Scalar: LAPACKScalar {
 /// - Returns: `[m, n]`.
 /// - Precondition: inner dimensions agree.
 /// - Complexity: `2·m·n·k` flops.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func matmul<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool = false, transposeB: Bool = false
 ) -> Tensor<Scalar> {
@@ -58,6 +64,8 @@ public func matmul<Scalar: LAPACKScalar>(
 ///   - a: `[m, n]`.
 ///   - x: `n` elements, or `m` when `transpose`.
 /// - Returns: `m` elements, or `n` when `transpose`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func matvec<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, _ x: [Scalar], transpose: Bool = false
 ) -> [Scalar] {
@@ -84,6 +92,8 @@ public func matvec<Scalar: LAPACKScalar>(
 /// - Parameter a: `[m, n]`.
 /// - Returns: `[m, m]`, or `[n, n]` when `transpose`.
 /// - Complexity: about `m²·n` flops, half of the equivalent `gemm`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func gram<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, transpose: Bool = false) -> Tensor<Scalar> {
     precondition(a.rank == 2, "gram needs a matrix, got \(a.shape)")
     let (m, n) = (a.shape[0], a.shape[1])

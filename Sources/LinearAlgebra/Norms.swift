@@ -2,12 +2,18 @@
 /// tensors keep about 15 significant digits in norms and residuals.
 extension Tensor where Scalar: LAPACKScalar {
     /// Squared Frobenius norm `‖X‖²`, accumulated in `Double`.
-    public var squaredNorm: Double {
+    public var squaredNorm: Double { sumOfSquares() }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func sumOfSquares() -> Double {
         scalars.withUnsafeBufferPointer { p in accumulate(p.count) { Double(p[$0]) * Double(p[$0]) } }
     }
 
     /// Inner product `⟨X, Y⟩` accumulated in `Double`.
     /// - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func innerProduct(_ other: Tensor) -> Double {
         precondition(shape == other.shape, "innerProduct: shapes \(shape) and \(other.shape) differ")
         return scalars.withUnsafeBufferPointer { a in
@@ -19,6 +25,8 @@ extension Tensor where Scalar: LAPACKScalar {
     /// itself (not from `‖X‖² + ‖Y‖² − 2⟨X, Y⟩`, which cancels catastrophically
     /// when the two are close).
     /// - Precondition: equal shapes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func distance(to other: Tensor) -> Double {
         precondition(shape == other.shape, "distance: shapes \(shape) and \(other.shape) differ")
         return scalars.withUnsafeBufferPointer { a in
@@ -32,6 +40,8 @@ extension Tensor where Scalar: LAPACKScalar {
     }
 
     /// Offset and value of the first NaN or infinite element, or nil when all are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func firstNonFinite() -> (offset: Int, value: Double)? {
         for (offset, x) in scalars.enumerated() where !x.isFinite { return (offset, Double(x)) }
         return nil

@@ -6,23 +6,33 @@ public struct SingularValueDecomposition<Scalar: LAPACKScalar>: Sendable {
     public var singularValues: [Scalar]
     /// Right singular vectors as rows, `[k, n]`.
     public var vt: Tensor<Scalar>
-    /// Every singular value of the matrix (`min(m, n)`, descending), also when
-    /// `u` and `vt` keep only `k` of them; used to pick ranks and predict errors.
+    /// Singular values of the matrix in descending order: all `min(m, n)` of them
+    /// from `svd`, `.full` and rank-choosing calls, only the kept ones from the
+    /// fixed-rank Gram path.
     public var spectrum: [Scalar]
+    /// Sum of the squared singular values that were dropped, `Σ_{i≥k} σᵢ²`, in
+    /// `Double`. Equals `‖A − U·diag(σ)·Vᵀ‖²` (Eckart–Young). The fixed-rank Gram
+    /// path computes it as `‖A‖² − Σ_{i<k} σᵢ²`.
+    public var discardedEnergy: Double
 
     /// Number of kept components `k`.
     public var rank: Int { singularValues.count }
 
-    /// Sum of the squared singular values that were dropped, `Σ_{i≥k} σᵢ²`, in `Double`.
-    /// Equals `‖A − U·diag(σ)·Vᵀ‖²` (Eckart–Young).
-    public var discardedEnergy: Double {
-        spectrum.dropFirst(rank).reduce(0) { $0 + Double($1) * Double($1) }
+    /// Creates a decomposition; `discardedEnergy` defaults to the tail of `spectrum`.
+    public init(u: Tensor<Scalar>, singularValues: [Scalar], vt: Tensor<Scalar>, spectrum: [Scalar], discardedEnergy: Double? = nil) {
+        self.u = u
+        self.singularValues = singularValues
+        self.vt = vt
+        self.spectrum = spectrum
+        self.discardedEnergy = discardedEnergy
+            ?? spectrum.dropFirst(singularValues.count).reduce(0) { $0 + Double($1) * Double($1) }
     }
 }
 
-/// How `truncatedSVD` computes singular vectors.
+/// Algorithm choice for `truncatedSVD`.
 public enum SVDMethod: Sendable {
-    /// `gram` when one side is at least four times the other, else `full`.
+    /// `gram`. Use `full` when singular values below `√ε · σ₁` matter, for
+    /// example to choose a rank from a small error target.
     case automatic
     /// LAPACK `?gesdd`, falling back to `?gesvd` when `?gesdd` does not converge.
     case full
@@ -41,6 +51,8 @@ public enum SVDMethod: Sendable {
 /// - Returns: `u [m, k]`, `k = min(m, n)` singular values, `vt [k, n]`.
 /// - Throws: `LinearAlgebraError.lapackFailure` naming `?gesvd` when both fail,
 ///   `.nonFiniteValue` for NaN or infinite input.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularValueDecomposition<Scalar> {
     precondition(a.rank == 2, "svd needs a matrix, got \(a.shape)")
     if let bad = a.firstNonFinite() {
@@ -51,6 +63,12 @@ public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularVal
     if k == 0 {
         return SingularValueDecomposition(
             u: Tensor(zeros: [m, 0]), singularValues: [], vt: Tensor(zeros: [0, n]), spectrum: [])
+    }
+    if exceedsFloatWorkspace(Scalar.self, 4 * k * k + 7 * k + max(m, n) * k) {
+        let wide = try svd(a.converted(to: Double.self))
+        return SingularValueDecomposition(
+            u: wide.u.converted(to: Scalar.self), singularValues: wide.singularValues.map { Scalar($0) },
+            vt: wide.vt.converted(to: Scalar.self), spectrum: wide.spectrum.map { Scalar($0) })
     }
     var s = [Scalar](repeating: 0, count: k)
     var u = [Scalar](repeating: 0, count: m * k)
@@ -77,50 +95,81 @@ public func svd<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>) throws -> SingularVal
 
 /// Computes the leading `rank` singular triplets of `a`.
 ///
+/// Signs are fixed so that the largest-magnitude entry of each column of `U` is
+/// positive, which makes the result deterministic across SVD methods.
 /// `rank` is clamped to `0...min(m, n)`. The full spectrum is returned in
 /// `spectrum` either way, so callers can read the discarded energy.
 ///
 /// - Parameters:
 ///   - a: `[m, n]`.
 ///   - rank: number of components to keep.
-///   - method: see `SVDMethod`; `.automatic` never forms an `[m, m]` or `[n, n]`
-///     factor for the larger side when the matrix is four times taller than wide
-///     or the reverse.
+///   - method: see `SVDMethod`. `.automatic` forms only the `min(m, n)²` Gram
+///     matrix and computes only `rank` of its eigenvectors, so a `[1000, 9000]`
+///     matrix never needs a `9000 × 9000` factor.
 /// - Throws: `LinearAlgebraError` from LAPACK or for non-finite input.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func truncatedSVD<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, rank: Int, method: SVDMethod = .automatic
 ) throws -> SingularValueDecomposition<Scalar> {
-    try truncatedSVD(a, method: method) { _ in rank }
+    precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
+    if case .full = method { return try truncatedSVD(a, method: method) { _ in rank } }
+    let k = min(max(rank, 0), min(a.shape[0], a.shape[1]))
+    return flippingSigns(try gramSVD(a, fixedRank: k) { _ in k })
 }
 
 /// Computes the leading singular triplets of `a`, with the number kept chosen by
 /// `chooseRank` from the full descending spectrum (for example an energy or error
 /// threshold). The chosen rank is clamped to `0...min(m, n)`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func truncatedSVD<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, method: SVDMethod = .automatic, chooseRank: ([Scalar]) -> Int
 ) throws -> SingularValueDecomposition<Scalar> {
     precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
-    let (m, n) = (a.shape[0], a.shape[1])
-    let useGram: Bool
-    switch method {
-    case .full: useGram = false
-    case .gram: useGram = true
-    case .automatic: useGram = max(m, n) >= 4 * min(m, n)
-    }
-    if !useGram {
+    let n = a.shape[1]
+    if case .full = method {
         var full = try svd(a)
         let k = min(max(chooseRank(full.spectrum), 0), full.spectrum.count)
         full.u = takeColumns(full.u, k)
         full.vt = Tensor(shape: [k, n], scalars: Array(full.vt.scalars[..<(k * n)]))
         full.singularValues = Array(full.spectrum[..<k])
-        return full
+        full.discardedEnergy = full.spectrum.dropFirst(k).reduce(0) { $0 + Double($1) * Double($1) }
+        return flippingSigns(full)
     }
-    return try gramSVD(a, chooseRank: chooseRank)
+    return flippingSigns(try gramSVD(a, fixedRank: nil, chooseRank: chooseRank))
 }
 
-/// SVD through the eigendecomposition of the smaller Gram matrix.
+/// Flips each singular pair so the entry of largest magnitude in the column of
+/// `U` (the first one on ties) is positive. Singular vectors are defined only up
+/// to sign, and algorithms that reshape them (tensor ring SVD) depend on the
+/// choice. scikit-learn and TensorLy use this same convention.
+private func flippingSigns<Scalar: LAPACKScalar>(
+    _ decomposition: SingularValueDecomposition<Scalar>
+) -> SingularValueDecomposition<Scalar> {
+    var result = decomposition
+    let (m, k, n) = (result.u.shape[0], result.rank, result.vt.shape[1])
+    for c in 0..<k {
+        var largest: Scalar = 0
+        var sign: Scalar = 1
+        for i in 0..<m {
+            let value = result.u.scalars[i * k + c]
+            if abs(value) > largest {
+                largest = abs(value)
+                sign = value < 0 ? -1 : 1
+            }
+        }
+        guard sign < 0 else { continue }
+        for i in 0..<m { result.u.scalars[i * k + c].negate() }
+        for j in 0..<n { result.vt.scalars[c * n + j].negate() }
+    }
+    return result
+}
+
+/// SVD through the eigendecomposition of the smaller Gram matrix. With a
+/// `fixedRank`, only that many eigenpairs are computed (`?syevr`).
 private func gramSVD<Scalar: LAPACKScalar>(
-    _ a: Tensor<Scalar>, chooseRank: ([Scalar]) -> Int
+    _ a: Tensor<Scalar>, fixedRank: Int?, chooseRank: ([Scalar]) -> Int
 ) throws -> SingularValueDecomposition<Scalar> {
     if let bad = a.firstNonFinite() {
         throw LinearAlgebraError.nonFiniteValue(operation: "truncatedSVD", offset: bad.offset, value: bad.value)
@@ -128,14 +177,19 @@ private func gramSVD<Scalar: LAPACKScalar>(
     let (m, n) = (a.shape[0], a.shape[1])
     let wide = m <= n
     let small = min(m, n)
-    let eigen = try symmetricEigen(gram(a, transpose: !wide))
+    let g = gram(a, transpose: !wide)
+    let eigen = try fixedRank.map { try largestEigenpairs(g, count: $0) } ?? symmetricEigen(g)
 
-    // syevd returns ascending eigenvalues; singular values are their square roots, descending.
+    // Eigenvalues come ascending; singular values are their square roots, descending.
+    let found = eigen.values.count
     let spectrum = eigen.values.reversed().map { Scalar(max($0, 0)).squareRoot() }
-    let k = min(max(chooseRank(spectrum), 0), small)
+    let k = fixedRank ?? min(max(chooseRank(spectrum), 0), small)
     var basis = [Scalar](repeating: 0, count: small * k)
     for row in 0..<small {
-        for column in 0..<k { basis[row * k + column] = eigen.vectors.scalars[row * small + (small - 1 - column)] }
+        for column in 0..<k { basis[row * k + column] = eigen.vectors.scalars[row * found + (found - 1 - column)] }
+    }
+    let discarded: Double? = fixedRank.map { _ in
+        max(a.squaredNorm - spectrum.reduce(0) { $0 + Double($1) * Double($1) }, 0)
     }
     let sideVectors = Tensor(shape: [small, k], scalars: basis)
     let values = Array(spectrum[..<k])
@@ -152,12 +206,16 @@ private func gramSVD<Scalar: LAPACKScalar>(
         }
     }
     return wide
-        ? SingularValueDecomposition(u: sideVectors, singularValues: values, vt: other, spectrum: spectrum)
+        ? SingularValueDecomposition(
+            u: sideVectors, singularValues: values, vt: other, spectrum: spectrum, discardedEnergy: discarded)
         : SingularValueDecomposition(
-            u: other, singularValues: values, vt: sideVectors.transposedMatrix(), spectrum: spectrum)
+            u: other, singularValues: values, vt: sideVectors.transposedMatrix(), spectrum: spectrum,
+            discardedEnergy: discarded)
 }
 
 /// Returns the first `k` columns of a `[m, n]` matrix.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func takeColumns<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ k: Int) -> Tensor<Scalar> {
     let (m, n) = (a.shape[0], a.shape[1])
     if k == n { return a }
@@ -174,6 +232,8 @@ func takeColumns<Scalar: LAPACKScalar>(_ a: Tensor<Scalar>, _ k: Int) -> Tensor<
 /// - Parameter a: `[m, n]`.
 /// - Returns: `[n, m]`.
 /// - Throws: `LinearAlgebraError` from the SVD.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func pseudoinverse<Scalar: LAPACKScalar>(
     _ a: Tensor<Scalar>, relativeTolerance: Scalar? = nil
 ) throws -> Tensor<Scalar> {

@@ -38,6 +38,8 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Equatable, Sendabl
     public var strides: [Int] { Tensor.rowMajorStrides(shape) }
 
     /// Returns row-major strides (in elements) for a shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func rowMajorStrides(_ shape: [Int]) -> [Int] {
         var strides = Array(repeating: 1, count: shape.count)
         var step = 1
@@ -65,6 +67,8 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Equatable, Sendabl
     }
 
     /// Returns the same elements viewed with another shape of equal element count.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reshaped(_ newShape: [Int]) -> Tensor {
         Tensor(shape: newShape, scalars: scalars)
     }

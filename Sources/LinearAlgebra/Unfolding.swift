@@ -1,16 +1,18 @@
 /// Mode permutation, matricization (unfold/fold) and mode-n products.
 ///
-/// Matricization follows TensorLy's convention for row-major tensors (Kolda and
-/// Bader 2009 with the remaining indices in row-major order): the mode-n
-/// unfolding of `X` with shape `[I0, …, Id-1]` is the `[In, ∏_{k≠n} Ik]` matrix
-/// obtained by moving mode `n` to the front and reshaping, so its columns run over
-/// the other modes with the last one fastest.
+/// Matricization follows TensorLy's convention for row-major tensors, which is
+/// Kolda and Bader (2009) with the remaining indices in row-major order. The
+/// mode-n unfolding of `X` with shape `[I0, …, Id-1]` is the `[In, ∏_{k≠n} Ik]`
+/// matrix obtained by moving mode `n` to the front and reshaping. Its columns run
+/// over the other modes with the last one fastest.
 extension Tensor {
     /// Returns the tensor with its modes reordered: result mode `k` is mode `axes[k]`
     /// of `self` (NumPy's `transpose(axes)`).
     ///
     /// - Precondition: `axes` is a permutation of `0..<rank`.
     /// - Complexity: one pass over the elements.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func permuted(_ axes: [Int]) -> Tensor {
         precondition(axes.sorted() == Array(0..<rank), "permuted: \(axes) is not a permutation of 0..<\(rank)")
         if axes == Array(0..<rank) || count <= 1 { return self }
@@ -50,6 +52,8 @@ extension Tensor {
     }
 
     /// Returns the mode-`mode` unfolding, `[shape[mode], count / shape[mode]]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func unfolded(mode: Int) -> Tensor {
         precondition(mode >= 0 && mode < rank, "unfolded: mode \(mode) out of range for shape \(shape)")
         let rest = shape[mode] == 0 ? 0 : count / shape[mode]
@@ -59,6 +63,8 @@ extension Tensor {
     }
 
     /// Inverts `unfolded(mode:)`: folds a `[shape[mode], ∏ others]` matrix back into `shape`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func folded(_ matrix: Tensor, mode: Int, shape: [Int]) -> Tensor {
         precondition(mode >= 0 && mode < shape.count, "folded: mode \(mode) out of range for shape \(shape)")
         var movedShape = [shape[mode]]
@@ -82,6 +88,8 @@ extension Tensor where Scalar: LAPACKScalar {
     ///   - mode: the contracted mode.
     /// - Returns: a tensor with `shape[mode] == J`.
     /// - Complexity: `2·J·count` flops through `gemm`, with no unfolding copy.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func modeProduct(_ matrix: Tensor, mode: Int, transpose: Bool = false) -> Tensor {
         precondition(matrix.rank == 2 && mode >= 0 && mode < rank, "modeProduct: bad mode \(mode) or matrix \(matrix.shape)")
         let extent = shape[mode]
@@ -128,6 +136,8 @@ extension Tensor where Scalar: LAPACKScalar {
 ///
 /// - Parameter matrices: `[Iₖ, R]` each, at least one.
 /// - Returns: `[∏ Iₖ, R]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func khatriRao<Scalar: LAPACKScalar>(_ matrices: [Tensor<Scalar>]) -> Tensor<Scalar> {
     precondition(!matrices.isEmpty, "khatriRao needs at least one matrix")
     let r = matrices[0].shape[1]
@@ -161,6 +171,8 @@ extension Tensor where Scalar: LAPACKScalar {
     /// - Returns: `[In, In]`, symmetric. Its eigenvalues are the squared singular
     ///   values of the unfolding.
     /// - Complexity: about `In · count` flops and `In²` extra memory.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func unfoldingGram(mode: Int) -> Tensor {
         precondition(mode >= 0 && mode < rank, "unfoldingGram: mode \(mode) out of range for shape \(shape)")
         let extent = shape[mode]
@@ -190,21 +202,69 @@ extension Tensor where Scalar: LAPACKScalar {
     }
 
     /// Computes the `count` leading left singular vectors of the mode-`mode`
-    /// unfolding from the eigendecomposition of `unfoldingGram(mode:)`, with the
-    /// unfolding's singular values (all `shape[mode]` of them, descending).
+    /// unfolding `[In, J]`.
+    ///
+    /// When `J < In`, the unfolding is formed and its `J × J` Gram matrix
+    /// decomposed. Columns beyond the unfolding's `J` singular vectors span no part
+    /// of it, so they are completed with a fixed orthonormal basis of the
+    /// complement. Otherwise only `unfoldingGram(mode:)` (`In × In`) is formed and
+    /// its `count` largest eigenpairs computed with `?syevr`.
     ///
     /// - Parameter count: number of vectors, at most `shape[mode]`.
-    /// - Returns: `vectors [In, count]` with orthonormal columns and the spectrum.
-    /// - Throws: `LinearAlgebraError` from `?syevd` or for non-finite input.
-    public func leadingLeftSingularVectors(mode: Int, count k: Int) throws -> (vectors: Tensor, spectrum: [Scalar]) {
+    /// - Returns: `[In, count]` with orthonormal columns.
+    /// - Throws: `LinearAlgebraError` from LAPACK or for non-finite input.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func leadingLeftSingularVectors(mode: Int, count k: Int) throws -> Tensor {
         let extent = shape[mode]
         precondition(k >= 0 && k <= extent, "leadingLeftSingularVectors: \(k) vectors from mode of \(extent)")
-        let eigen = try symmetricEigen(unfoldingGram(mode: mode))
-        let spectrum = eigen.values.reversed().map { Scalar(max($0, 0)).squareRoot() }
+        let rest = extent == 0 ? 0 : count / extent
+        if rest < extent {
+            let leading = try truncatedSVD(unfolded(mode: mode), rank: min(k, rest)).u
+            return k > rest ? try completingOrthonormalColumns(leading, to: k) : leading
+        }
+        let eigen = try largestEigenpairs(unfoldingGram(mode: mode), count: k)
         var vectors = [Scalar](repeating: 0, count: extent * k)
         for i in 0..<extent {
-            for c in 0..<k { vectors[i * k + c] = eigen.vectors.scalars[i * extent + (extent - 1 - c)] }
+            for c in 0..<k { vectors[i * k + c] = eigen.vectors.scalars[i * k + (k - 1 - c)] }
         }
-        return (Tensor(shape: [extent, k], scalars: vectors), spectrum)
+        return Tensor(shape: [extent, k], scalars: vectors)
     }
+
+    /// Computes all `shape[mode]` singular values of the mode-`mode` unfolding in
+    /// descending order, from the eigenvalues of `unfoldingGram(mode:)`. Values
+    /// below about `√ε · σ₁` are inaccurate.
+    ///
+    /// - Throws: `LinearAlgebraError` from `?syevd` or for non-finite input.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func unfoldingSingularValues(mode: Int) throws -> [Scalar] {
+        try symmetricEigenvalues(unfoldingGram(mode: mode)).reversed().map { Scalar(max($0, 0)).squareRoot() }
+    }
+}
+
+/// Appends columns to `q` (`[n, k]`, orthonormal columns) until it has `count`
+/// orthonormal columns, from a fixed pseudo-random matrix projected onto the
+/// complement of `q` twice (classical Gram–Schmidt with reorthogonalisation) and
+/// orthonormalised by QR.
+func completingOrthonormalColumns<Scalar: LAPACKScalar>(_ q: Tensor<Scalar>, to count: Int) throws -> Tensor<Scalar> {
+    let (n, k) = (q.shape[0], q.shape[1])
+    let extra = count - k
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var fill = Tensor<Scalar>(shape: [n, extra], scalars: (0..<(n * extra)).map { _ in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Scalar(Double(state >> 11) * 0x1.0p-53 - 0.5)
+    })
+    for _ in 0..<2 where k > 0 {
+        let overlap = matmul(q, fill, transposeA: true)
+        let projection = matmul(q, overlap)
+        for i in 0..<fill.count { fill.scalars[i] -= projection.scalars[i] }
+    }
+    let complement = try qr(fill).q
+    var result = [Scalar](repeating: 0, count: n * count)
+    for i in 0..<n {
+        for j in 0..<k { result[i * count + j] = q.scalars[i * k + j] }
+        for j in 0..<extra { result[i * count + k + j] = complement.scalars[i * extra + j] }
+    }
+    return Tensor(shape: [n, count], scalars: result)
 }

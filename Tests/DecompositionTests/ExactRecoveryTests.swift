@@ -54,13 +54,19 @@ import Testing
     }
 
     // TR-SVD splits the first SVD's r₀·r₁ components into (r₀, r₁) in an arbitrary
-    // basis, so at the true ring ranks it need not be exact; with an error target it
+    // basis, so at the true ring ranks it need not be exact. With an error target it
     // picks larger inner ranks and recovers the ring.
     @Test func trSVDRecoversRing() throws {
         let x = Synthetic.ring([6, 5, 4, 5], ranks: [2, 3, 2, 2], seed: 8)
         let result = try tensorRing(x, relativeError: 1e-9)
         #expect(result.ranks[0] * result.ranks[1] == 6)
         #expect(result.relativeError(to: x) < 1e-5)
+    }
+
+    @Test func trSVDPredictedErrorMatchesResidual() throws {
+        let x = Synthetic.decaying([6, 7, 8, 5], seed: 13)
+        let result = try tensorRing(x, ranks: [2, 3, 4, 3])
+        #expect(abs(result.errorHistory[0] - result.relativeError(to: x)) < 1e-10)
     }
 
     @Test func trALSRecoversRingAtTrueRanks() throws {

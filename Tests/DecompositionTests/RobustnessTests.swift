@@ -46,14 +46,26 @@ import Testing
     @Test func rankBetweenSmallestAndLargestMode() throws {
         let x = Synthetic.normal([2, 10, 6], seed: 6)
         let cp = try cpALS(x, rank: 5, options: CPOptions(maxIterations: 30))
-        #expect(cp.rank == 5 && cp.rankAdjustments.isEmpty)
+        #expect(cp.rank == 5)
+        #expect(cp.rankAdjustments.isEmpty)
         let tk = try tucker(x, ranks: [5, 5, 5], algorithm: .hooi())
         #expect(tk.ranks == [2, 5, 5])
         let tt = try tensorTrain(x, maxRanks: [5, 5])
         #expect(tt.ranks == [1, 2, 5, 1])
         for error in [cp.relativeError(to: x), tk.relativeError(to: x), tt.relativeError(to: x)] {
-            #expect(error.isFinite && error < 1)
+            #expect(error.isFinite)
+            #expect(error < 1)
         }
+    }
+
+    @Test func invalidOptionsAreRejected() {
+        let x = Synthetic.normal([3, 3], seed: 8)
+        #expect(throws: DecompositionError.invalidOption(
+            operation: "cpALS", name: "maxIterations", value: 0, reason: "must be at least 1.0")) {
+            try cpALS(x, rank: 1, options: CPOptions(maxIterations: 0))
+        }
+        #expect(throws: DecompositionError.self) { try cpALS(x, rank: 1, options: CPOptions(regularization: -1)) }
+        #expect(throws: DecompositionError.self) { try tensorTrain(x, relativeError: 0) }
     }
 
     @Test func negativeRankIsRejected() {
@@ -70,11 +82,14 @@ import Testing
         #expect(cp.weights.allSatisfy { $0 == 0 })
         #expect(cp.reconstruct().scalars.allSatisfy { $0 == 0 })
         let tk = try tucker(x, ranks: [2, 2, 2])
-        #expect(!hasNonFinite(tk.reconstruct()) && tk.core.scalars.allSatisfy { $0 == 0 })
+        #expect(!hasNonFinite(tk.reconstruct()))
+        #expect(tk.core.scalars.allSatisfy { $0 == 0 })
         let tt = try tensorTrain(x, maxRanks: [2, 2])
-        #expect(!hasNonFinite(tt.reconstruct()) && tt.reconstruct().scalars.allSatisfy { $0 == 0 })
+        #expect(!hasNonFinite(tt.reconstruct()))
+        #expect(tt.reconstruct().scalars.allSatisfy { $0 == 0 })
         let tr = try tensorRing(x, ranks: [1, 2, 2], alsIterations: 2)
-        #expect(!hasNonFinite(tr.reconstruct()) && tr.reconstruct().scalars.allSatisfy { $0 == 0 })
+        #expect(!hasNonFinite(tr.reconstruct()))
+        #expect(tr.reconstruct().scalars.allSatisfy { $0 == 0 })
     }
 
     @Test func nonFiniteInputThrowsTypedError() {
@@ -145,7 +160,8 @@ import Testing
         let options = CPOptions(initialization: .random(seed: 42), maxIterations: 10, tolerance: 0)
         let first = try cpALS(x, rank: 3, options: options)
         let second = try cpALS(x, rank: 3, options: options)
-        #expect(first.factors == second.factors && first.weights == second.weights)
+        #expect(first.factors == second.factors)
+        #expect(first.weights == second.weights)
         let other = try cpALS(x, rank: 3, options: CPOptions(initialization: .random(seed: 43), maxIterations: 10, tolerance: 0))
         #expect(other.factors != first.factors)
     }

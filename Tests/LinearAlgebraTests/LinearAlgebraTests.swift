@@ -195,3 +195,40 @@ func naiveProduct(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Tensor<Double> {
     #expect(abs(x.innerProduct(y) - 1) < 1e-12)
     #expect(abs(x.squaredNorm - (1 + Double(Float(1e-4)) * Double(Float(1e-4)))) < 1e-15)
 }
+
+@Test func leadingVectorsCompleteBeyondUnfoldingRank() throws {
+    let x = randomTensor([12, 2, 3], seed: 25)  // mode-0 unfolding has rank 6
+    let u = try x.leadingLeftSingularVectors(mode: 0, count: 9)
+    #expect(u.shape == [12, 9])
+    #expect(maxDifference(matmul(u, u, transposeA: true), .identity(9)) < 1e-12)
+    // The first six span the unfolding's column space.
+    let leading = takeColumnsForTest(u, 6)
+    let unfolding = x.unfolded(mode: 0)
+    let projected = matmul(leading, matmul(leading, unfolding, transposeA: true))
+    #expect(maxDifference(projected, unfolding) < 1e-12)
+}
+
+func takeColumnsForTest(_ a: Tensor<Double>, _ k: Int) -> Tensor<Double> {
+    var out = Tensor<Double>(zeros: [a.shape[0], k])
+    for i in 0..<a.shape[0] { for j in 0..<k { out[i, j] = a[i, j] } }
+    return out
+}
+
+@Test func largestEigenpairsMatchFullDecomposition() throws {
+    let a = gram(randomTensor([8, 8], seed: 26))
+    let full = try symmetricEigen(a)
+    let top = try largestEigenpairs(a, count: 3)
+    for (x, y) in zip(top.values, full.values.suffix(3)) { #expect(abs(x - y) < 1e-10) }
+    #expect(top.vectors.shape == [8, 3])
+}
+
+/// LAPACKE's single-precision workspace query rounds sizes above 2²⁴ down, which
+/// makes ssyevd reject n > 2890; symmetricEigen must still succeed.
+@Test func symmetricEigenOfLargeFloatMatrix() throws {
+    let n = 2900
+    var a = Tensor<Float>(zeros: [n, n])
+    for i in 0..<n { a[i, i] = Float(i + 1) }
+    let e = try symmetricEigen(a)
+    #expect(e.values.first == 1)
+    #expect(e.values.last == Float(n))
+}
