@@ -1,4 +1,4 @@
-/// What `compress` did to one layer.
+/// Outcome of `compress` for one layer.
 public struct LayerReport: Codable, Sendable {
     public var layer: String
     public var kind: LayerCandidate.Kind

@@ -19,7 +19,7 @@ public struct LayerCandidate: Sendable {
     public let isFirstConvolution: Bool
     /// True for the last weighted layer in topological order (the classifier).
     public let isClassifier: Bool
-    /// Why the layer cannot be factorized at all, or nil when it can.
+    /// Reason the layer cannot be factorized at all, or nil when it can.
     public let ineligibleReason: String?
 
     /// True for a convolution with a 1×1 kernel, which factorizes as a matrix.

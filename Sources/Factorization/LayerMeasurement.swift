@@ -4,9 +4,9 @@ import Graph
 import LinearAlgebra
 import Runtime
 
-/// How `compress` checks each factorized layer on the built-in engine.
+/// Settings of the per-layer checks that `compress` runs on the built-in engine.
 public struct MeasurementOptions: Sendable {
-    /// Shapes of the model inputs (batch 1 unless the model says otherwise).
+    /// Shapes of the model inputs (batch 1 unless the model declares another).
     public var inputShapes: [String: [Int]]
     /// Time the original and factorized layer and keep the original where the
     /// factorized one is not faster (`--keep-if-faster`).

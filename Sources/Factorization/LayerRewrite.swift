@@ -58,8 +58,8 @@ func rewriteLayer(_ candidate: LayerCandidate, in graph: Graph, options: Compres
     }
 }
 
-/// A 1×1 convolution as two 1×1 convolutions: the first carries the original
-/// stride and pads, the second the bias. Padded positions stay exact because the
+/// Splits a 1×1 convolution into two 1×1 convolutions. The first carries the
+/// original stride and pads, the second the bias. Padded positions stay exact because the
 /// first convolution has no bias, so it maps zero padding to zero.
 private func pointwiseStages(
     _ factors: LowRankMatrixFactors, outputs: Int, inputs: Int, geometry: ConvolutionGeometry, bias: [Float]?
@@ -70,7 +70,7 @@ private func pointwiseStages(
     return [first, second]
 }
 
-/// The weight W [O, I] of a Gemm or MatMul with y = scale · W x + bias.
+/// Returns the weight W [O, I], scale and bias of a Gemm or MatMul with y = scale · W x + bias.
 private func linearLayer(
     _ node: Node, candidate: LayerCandidate, weight: TensorData, graph: Graph
 ) throws -> (Tensor<Double>, Float, [Float]?) {

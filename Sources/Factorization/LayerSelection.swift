@@ -1,4 +1,4 @@
-/// Which layers `compress` factorizes.
+/// Layer filter of `compress`.
 ///
 /// By default every eligible layer except the first convolution (few channels,
 /// little to gain, large accuracy cost) and the classifier.
@@ -81,7 +81,7 @@ public struct LayerSelection: Sendable {
     }
 }
 
-/// Why `method` cannot factorize the candidate, or nil when it can.
+/// Returns why `method` cannot factorize the candidate, or nil when it can.
 func methodReason(_ candidate: LayerCandidate, _ method: FactorizationMethod) -> String? {
     if method == .svd && candidate.kind == .convolution && !candidate.isPointwise {
         return "svd factorizes matrices and 1×1 convolutions only (kernel \(candidate.weightShape[2])×\(candidate.weightShape[3]))"

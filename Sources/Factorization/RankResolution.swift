@@ -8,8 +8,8 @@ func roundUp(_ ranks: [Int], toMultipleOf multiple: Int?) -> [Int] {
     return ranks.map { ($0 + multiple - 1) / multiple * multiple }
 }
 
-/// Energy kept → relative error target ε = √(1 − energy), floored so that
-/// energy 1 asks for an exact decomposition.
+/// Converts the energy kept to a relative error target ε = √(1 − energy), floored
+/// so that energy 1 requests an exact decomposition.
 func relativeErrorTarget(energy: Double) -> Double {
     max((1 - energy).squareRoot(), 1e-7)
 }
@@ -21,7 +21,7 @@ extension RankPolicy {
         return nil
     }
 
-    /// The policy that applies to `layer` once per-layer entries are resolved.
+    /// Returns the policy that applies to `layer` once per-layer entries are resolved.
     func effective(for layer: String) -> RankPolicy {
         if case .perLayer(let map, let fallback) = self {
             if let ranks = map[layer] { return .fixed(ranks[0]) }

@@ -10,7 +10,7 @@ func randomValues(_ count: Int, seed: UInt64) -> [Float] {
     return (0..<count).map { _ in Float(generator.nextNormal()) }
 }
 
-/// A model with one Conv node on input `x` [1, I, H, W] and output `y`.
+/// Builds a model with one Conv node on input `x` [1, I, H, W] and output `y`.
 func convolutionModel(
     outChannels: Int, inChannels: Int, kernel: (Int, Int), strides: [Int] = [1, 1], pads: [Int] = [0, 0, 0, 0],
     dilations: [Int] = [1, 1], group: Int = 1, bias: Bool = true, spatial: (Int, Int) = (9, 8),
@@ -37,7 +37,7 @@ func convolutionModel(
     return Model(graph: graph, opsets: ["": 17])
 }
 
-/// A model with one Gemm node: y = alpha · x · B' + beta · c, x [batch, I].
+/// Builds a model with one Gemm node, y = alpha · x · B' + beta · c, on x [batch, I].
 func gemmModel(
     outputs: Int, inputs: Int, transB: Bool, alpha: Float = 1, beta: Float = 1, bias: Bool = true, batch: Int = 3
 ) -> Model {

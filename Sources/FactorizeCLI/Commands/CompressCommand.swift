@@ -114,7 +114,7 @@ enum CompressCommand: Command {
             cpMaxIterations: maxIterations, seed: UInt64(seed))
     }
 
-    /// The one rank policy among --rank, --ratio, --energy and --vbmf (default ratio 0.5).
+    /// Returns the one rank policy given by --rank, --ratio, --energy or --vbmf (default ratio 0.5).
     static func rankPolicy(_ arguments: ParsedArguments) throws -> RankPolicy {
         let given = ["rank", "ratio", "energy"].filter { arguments.string($0) != nil } + (arguments.flag("vbmf") ? ["vbmf"] : [])
         guard given.count <= 1 else {

@@ -2,7 +2,7 @@ import Datasets
 import Foundation
 import LinearAlgebra
 
-/// What `decompose` reports, and the factors it may write.
+/// Result of `decompose`: the reported numbers and the factors it may write.
 struct DecompositionOutcome {
     let method: String
     let shape: [Int]

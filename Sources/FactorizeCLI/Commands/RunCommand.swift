@@ -95,7 +95,7 @@ func readLabels(_ path: String) throws -> [String] {
     return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 }
 
-/// The `k` best classes of each row of a [N, C, ...] score tensor.
+/// Returns the `k` best classes of each row of a [N, C, ...] score tensor.
 func topClasses(_ scores: Tensor<Float>, k: Int, softmax: Bool) -> [[(index: Int, score: Float)]] {
     let samples = scores.shape.first ?? 1
     let classes = samples > 0 ? scores.count / samples : 0
