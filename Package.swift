@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "DecompositionTests", dependencies: ["TestSupport", "Decomposition", "LinearAlgebra"]),
         .testTarget(name: "ONNXTests", dependencies: ["TestSupport", "ONNX"]),
         .testTarget(name: "GraphTests", dependencies: ["TestSupport", "Graph", "ONNX"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["TestSupport", "Runtime", "Graph", "ONNX"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TestSupport", "Runtime", "Graph", "ONNX", "Datasets"]),
         .testTarget(name: "FactorizationTests", dependencies: ["TestSupport", "Factorization", "Graph", "Runtime"]),
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets"]),
         .testTarget(name: "BackendsTests", dependencies: ["TestSupport", "Backends"]),

@@ -71,24 +71,9 @@ func factorizeKernel(
         let permuted = kernel.permuted([1, 2, 3, 0])
         let ring = options.method == .tr
         let rankCount = ring ? 4 : 3
-        var ranks: [Int]?
-        var errorTarget: Double?
-        switch effective {
-        case .fixed(let r): ranks = Array(repeating: r, count: rankCount)
-        case .ratio(let f):
-            let r = ring
-                ? RankSelection.trRank(parameterFraction: f, shape: permuted.shape)
-                : RankSelection.ttMaxRank(parameterFraction: f, shape: permuted.shape)
-            ranks = Array(repeating: r, count: rankCount)
-        case .energy(let e): errorTarget = relativeErrorTarget(energy: e)
-        case .vbmf: throw vbmfOnlyForTucker(layer)
-        case .perLayer: preconditionFailure("per-layer policies are resolved by effective(for:)")
-        }
-        if let explicit {
-            ranks = try expandRanks(explicit, count: rankCount, layer: layer, what: ring ? "tr" : "tt")
-            errorTarget = nil
-        }
-        ranks = ranks.map { roundUp($0, toMultipleOf: options.rankMultiple) }
+        let (ranks, errorTarget) = try chainRankLimits(
+            policy: effective, explicit: explicit, ring: ring, shape: permuted.shape, bondCount: rankCount,
+            layer: layer, what: ring ? "tr" : "tt", rankMultiple: options.rankMultiple)
         let cores: [Tensor<Double>]
         let adjustments: [RankAdjustment]
         let error: Double

@@ -85,24 +85,10 @@ private func factorizeTensorizedMatrix(
     let bondCount = ring ? d : d - 1
     let merged = zip(shapes.output, shapes.input).map { $0 * $1 }
 
-    var ranks: [Int]?
-    var errorTarget: Double?
-    switch policy {
-    case .fixed(let r): ranks = Array(repeating: r, count: bondCount)
-    case .ratio(let f):
-        let r = ring
-            ? RankSelection.trRank(parameterFraction: f, shape: merged)
-            : RankSelection.ttMatrixMaxRank(parameterFraction: f, outputShape: shapes.output, inputShape: shapes.input)
-        ranks = Array(repeating: r, count: bondCount)
-    case .energy(let e): errorTarget = relativeErrorTarget(energy: e)
-    case .vbmf: throw vbmfOnlyForTucker(layer)
-    case .perLayer: preconditionFailure("per-layer policies are resolved by effective(for:)")
-    }
-    if let explicit {
-        ranks = try expandRanks(explicit, count: bondCount, layer: layer, what: ring ? "tr matrix" : "tt matrix")
-        errorTarget = nil
-    }
-    ranks = ranks.map { roundUp($0, toMultipleOf: options.rankMultiple) }
+    // A TT-matrix over the interleaved modes m_k·n_k has the ranks of a train over `merged`.
+    let (ranks, errorTarget) = try chainRankLimits(
+        policy: policy, explicit: explicit, ring: ring, shape: merged, bondCount: bondCount, layer: layer,
+        what: ring ? "tr matrix" : "tt matrix", rankMultiple: options.rankMultiple)
 
     let cores: [Tensor<Double>]
     let adjustments: [RankAdjustment]

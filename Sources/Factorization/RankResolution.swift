@@ -39,3 +39,30 @@ func expandRanks(_ ranks: [Int], count: Int, layer: String, what: String) throws
     throw FactorizationError.invalidRankPolicy(
         "layer '\(layer)': \(what) takes \(count) ranks or one, got \(ranks.count) (\(ranks))")
 }
+
+/// Returns the bond ranks, or the relative error target, of a tensor train or ring over
+/// `shape` under `policy`. Explicit per-layer ranks win over the policy; a parameter
+/// fraction becomes the largest uniform rank that fits it.
+func chainRankLimits(
+    policy: RankPolicy, explicit: [Int]?, ring: Bool, shape: [Int], bondCount: Int, layer: String, what: String,
+    rankMultiple: Int?
+) throws -> (ranks: [Int]?, errorTarget: Double?) {
+    var ranks: [Int]?
+    var errorTarget: Double?
+    switch policy {
+    case .fixed(let r): ranks = Array(repeating: r, count: bondCount)
+    case .ratio(let f):
+        let r = ring
+            ? RankSelection.trRank(parameterFraction: f, shape: shape)
+            : RankSelection.ttMaxRank(parameterFraction: f, shape: shape)
+        ranks = Array(repeating: r, count: bondCount)
+    case .energy(let e): errorTarget = relativeErrorTarget(energy: e)
+    case .vbmf: throw vbmfOnlyForTucker(layer)
+    case .perLayer: preconditionFailure("per-layer policies are resolved by effective(for:)")
+    }
+    if let explicit {
+        ranks = try expandRanks(explicit, count: bondCount, layer: layer, what: what)
+        errorTarget = nil
+    }
+    return (ranks.map { roundUp($0, toMultipleOf: rankMultiple) }, errorTarget)
+}

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Graph
 import LinearAlgebra
@@ -47,7 +48,7 @@ enum Photos {
         let output = try TestEnvironment.runPython(["-c", preprocessing, folder.path, darknet.path])
         let paths = try JSONDecoder().decode([String].self, from: output)
         return try paths.enumerated().map { index, path in
-            (path, try NumpyFile.read(folder.appendingPathComponent("photo\(index).npy")))
+            (path, try NpyFile.readFloatTensor(folder.appendingPathComponent("photo\(index).npy")))
         }
     }
 }
