@@ -63,7 +63,8 @@ public final class Trainer {
                 let event = StepProgress(
                     epoch: state.epoch, batch: batch + 1, batchesPerEpoch: batchesPerEpoch, step: state.step,
                     totalSteps: totalSteps, loss: loss, learningRate: rate,
-                    imagesPerSecond: Double(batchSize) / max(elapsed, 1e-9))
+                    imagesPerSecond: Double(batchSize) / max(elapsed, 1e-9),
+                    trainAccuracy: Double(state.epochCorrect) / Double(max(state.epochSeen, 1)))
                 var control = progress(.step(event))
                 if let interval = configuration.checkpointInterval, state.step % interval == 0 {
                     control = try writeCheckpoint(progress) == .stop ? .stop : control
