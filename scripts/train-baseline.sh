@@ -8,7 +8,8 @@
 #      with padding 2 and horizontal flip (91.05 % top-1 on the test set).
 #   2. `continueFashionMNISTBaseline`: 3 more epochs from phase 1's weights and BatchNormalization
 #      statistics with a fresh optimizer, lr 0.02 cosine to 0 without warm-up, no augmentation,
-#      same batch size, weight decay and label smoothing.
+#      same batch size, weight decay and label smoothing (92.84 % top-1 on the test set; 2 811 steps
+#      ran in 16 minutes at about 200 images/s on a shared x86_64 core).
 # The exported model has BatchNormalization folded; its metadata records the recipe and accuracy.
 # Progress goes to standard output. Checkpoints go to $FACTORIZE_BASELINE_CHECKPOINTS
 # (default .build/baseline-checkpoints; phase 2 under continuation/), and running the script
