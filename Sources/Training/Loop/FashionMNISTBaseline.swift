@@ -2,7 +2,7 @@ import Foundation
 import Graph
 
 /// Settings of the first phase of the shipped Fashion-MNIST ResNet-18 baseline. The defaults are
-/// the recorded run, which reached 91.05 % top-1 on the test set; `FashionMNISTContinuationOptions`
+/// the recorded run, which reached 91.05 % top-1 on the test set. `FashionMNISTContinuationOptions`
 /// describes the second phase.
 public struct FashionMNISTBaselineOptions: Sendable {
     /// Folder with the four IDX files (gzip or plain).
@@ -97,9 +97,9 @@ public struct FashionMNISTContinuationOptions: Sendable {
     public var epochs: Int
     public var learningRate: Double
     public var augmentation: Augmentation
-    /// Seeds shuffling; the first phase's seed keeps the two phases one reproducible recipe.
+    /// Seed of shuffling. Reusing the first phase's seed keeps the two phases one reproducible recipe.
     public var seed: UInt64
-    /// Folder for this phase's checkpoints; nil writes none. Must differ from the first phase's.
+    /// Folder for this phase's checkpoints, or nil for none. It must differ from the first phase's folder.
     public var checkpointDirectory: URL?
 
     public init(
