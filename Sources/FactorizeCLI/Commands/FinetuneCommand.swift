@@ -56,7 +56,7 @@ enum FinetuneCommand: Command {
             throw UsageError("invalid value '\(alpha)' for --alpha: expected a number in [0, 1]", command: spec.name)
         }
         if teacherURL == nil, arguments.string("temperature") != nil || arguments.string("alpha") != nil {
-            throw UsageError("--temperature and --alpha need --teacher ORIGINAL", command: spec.name)
+            throw UsageError("missing --teacher ORIGINAL: --temperature and --alpha apply only to distillation", command: spec.name)
         }
         for (url, what) in [(modelURL, "model")] + (teacherURL.map { [($0, "teacher model")] } ?? [])
         where !FileManager.default.fileExists(atPath: url.path) {
