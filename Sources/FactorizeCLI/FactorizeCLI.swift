@@ -1,7 +1,7 @@
 /// Every subcommand, in the order `factorize --help` lists them.
 let allCommands: [Command.Type] = [
     InitWeightsCommand.self, RunCommand.self, DecomposeCommand.self, CompressCommand.self, InspectCommand.self,
-    EvalCommand.self, BenchCommand.self, ReportCommand.self, StudyCommand.self,
+    EvalCommand.self, BenchCommand.self, ReportCommand.self, StudyCommand.self, TrainCommand.self, FinetuneCommand.self,
 ]
 
 /// Runs the `factorize` command line (the words after the program name) and

@@ -4,6 +4,7 @@ import Factorization
 import Foundation
 import Graph
 import Runtime
+import Training
 
 /// The real engine behind `StudyRunner`: random weights through `Graph.initializeWeights`,
 /// decompositions through `Factorization.compressModel`, accuracy through
@@ -84,9 +85,54 @@ public struct StudyEngine: StudyActions {
         try fineTuneWithTraining(request)
     }
 
-    /// Fine-tuning through the Training module; replace this body when Training is built.
+    /// Fine-tunes the decomposed model through `Training.fineTune` with the spec's optimizer,
+    /// learning rate (cosine decay to 0), batch and step limits, distilling from the original
+    /// model when the spec asks, and writes it with `factorize.state` = `finetuned`.
+    /// Data sets other than Fashion-MNIST and MNIST IDX files give `.unavailable`.
     func fineTuneWithTraining(_ request: FineTuneRequest) throws -> ActionOutcome {
-        .unavailable("fine-tuning not built yet")
+        guard ["fashion-mnist", "mnist"].contains(request.dataset.kind) else {
+            return .unavailable("fine-tuning reads Fashion-MNIST or MNIST IDX files, not \(request.dataset.kind)")
+        }
+        let settings = request.settings
+        var training = try Training.ImageDataset.fashionMNIST(directory: request.dataset.path, split: .train)
+        if let limit = settings.trainLimit, limit < training.count { training = training.subset(0..<limit) }
+        let model = try Model.load(from: request.input)
+        var options = FineTuneOptions(
+            batchSize: settings.batch, learningRate: settings.learningRate, optimizer: Self.optimizer(settings),
+            seed: settings.seed, threads: request.threads)
+        let stepsPerEpoch = max(training.count / max(settings.batch, 1), 1)
+        let epochSteps = settings.epochs.map { Int(($0 * Double(stepsPerEpoch)).rounded(.up)) } ?? settings.maxSteps
+        let steps = max(min(settings.maxSteps, epochSteps), 1)
+        options.epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch
+        options.maxSteps = steps
+        if let distillation = settings.distillation {
+            options.distillation = FineTuneDistillation(
+                teacher: try Model.load(from: request.teacher), temperature: Float(distillation.temperature),
+                alpha: Float(distillation.alpha))
+        }
+        let result = try Training.fineTune(model, training: training, evaluation: nil, options: options) { event in
+            if case .step(let step) = event, step.step % 50 == 0 {
+                log("finetune step \(step.step)/\(steps) loss \(step.loss)")
+            }
+            return .proceed
+        }
+        var written = result.model
+        written.metadata.removeAll { ["factorize.version", "factorize.state"].contains($0.key) }
+        written.metadata.append(("factorize.version", configuration.toolVersion))
+        written.metadata.append(("factorize.state", ModelState.finetuned.rawValue))
+        try FileManager.default.createDirectory(
+            at: request.output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try written.save(to: request.output)
+        let statistics = try layerStatistics(written, inputShapes: Self.batchOneShapes(written))
+        return .measured(Metrics(
+            parameters: statistics.totalParameters, macs: statistics.totalMACs,
+            finalLoss: result.lastLoss.map { Double($0) }, steps: result.steps))
+    }
+
+    private static func optimizer(_ settings: FineTuneSpec) -> OptimizerKind {
+        settings.optimizer == "sgd"
+            ? .sgd(momentum: settings.momentum, nesterov: false, weightDecay: settings.weightDecay)
+            : .adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: settings.weightDecay)
     }
 
     public func evaluate(_ request: EvaluateRequest) throws -> ActionOutcome {

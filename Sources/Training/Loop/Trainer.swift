@@ -63,7 +63,8 @@ public final class Trainer {
                 let event = StepProgress(
                     epoch: state.epoch, batch: batch + 1, batchesPerEpoch: batchesPerEpoch, step: state.step,
                     totalSteps: totalSteps, loss: loss, learningRate: rate,
-                    imagesPerSecond: Double(batchSize) / max(elapsed, 1e-9))
+                    imagesPerSecond: Double(batchSize) / max(elapsed, 1e-9),
+                    trainAccuracy: Double(state.epochCorrect) / Double(max(state.epochSeen, 1)))
                 var control = progress(.step(event))
                 if let interval = configuration.checkpointInterval, state.step % interval == 0 {
                     control = try writeCheckpoint(progress) == .stop ? .stop : control
@@ -151,7 +152,9 @@ public final class Trainer {
     /// is true, and metadata records the input normalization (see `InputNormalization.metadata`).
     public func exportModel(foldBatchNormalization fold: Bool = true) -> Model {
         var model = session.exportModel()
-        if fold { model = Training.foldBatchNormalization(model) }
+        // Graph's pass throws only for a cyclic graph. A session accepts only nodes listed in
+        // topological order, so the unfolded fallback is never taken for a model it compiled.
+        if fold { model = (try? foldBatchNormalization(model)) ?? model }
         let keys = Set(configuration.normalization.metadata.map(\.key))
         model.metadata.removeAll { keys.contains($0.key) }
         model.metadata.append(contentsOf: configuration.normalization.metadata)

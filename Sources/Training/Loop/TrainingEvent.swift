@@ -19,6 +19,8 @@ public struct StepProgress: Sendable {
     public var learningRate: Double
     /// Training images per second over this step's forward, backward and update.
     public var imagesPerSecond: Double
+    /// Accuracy on this epoch's training batches so far, computed in training mode.
+    public var trainAccuracy: Double
 }
 
 public struct EpochSummary: Sendable {

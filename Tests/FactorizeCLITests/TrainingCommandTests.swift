@@ -1,0 +1,96 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import FactorizeCLI
+
+private let fashionMNISTDirectory = ProcessInfo.processInfo.environment["FACTORIZE_FASHION_MNIST"]
+    ?? "/usr/share/datasets/fashion-mnist"
+private let shippedModel = TestEnvironment.packageRoot.appendingPathComponent("examples/fashion-mnist-resnet18.onnx")
+private let canTrain = FileManager.default.fileExists(atPath: shippedModel.path)
+    && FileManager.default.fileExists(atPath: fashionMNISTDirectory)
+
+@Test func finetuneWithoutDatasetIsAUsageError() {
+    let (status, _, err) = runCapturing(["finetune", "model.onnx", "-o", "out.onnx"])
+    #expect(status == 64)
+    #expect(err.contains("--dataset"), "\(err)")
+}
+
+@Test func finetuneNamesAnUnknownDataset() {
+    let (status, _, err) = runCapturing(["finetune", "model.onnx", "-o", "out.onnx", "--dataset", "imagenet"])
+    #expect(status == 64)
+    #expect(err.contains("'imagenet'"), "\(err)")
+}
+
+@Test func finetuneRejectsAlphaOutsideTheUnitInterval() {
+    let (status, _, err) = runCapturing([
+        "finetune", "model.onnx", "-o", "out.onnx", "--dataset", "fashion-mnist", "--teacher", "t.onnx", "--alpha", "1.5",
+    ])
+    #expect(status == 64)
+    #expect(err.contains("'1.5'"), "\(err)")
+    #expect(err.contains("--alpha"), "\(err)")
+}
+
+@Test func finetuneRejectsDistillationOptionsWithoutTeacher() {
+    let (status, _, err) = runCapturing([
+        "finetune", "model.onnx", "-o", "out.onnx", "--dataset", "fashion-mnist", "--temperature", "2",
+    ])
+    #expect(status == 64)
+    #expect(err.contains("--teacher"), "\(err)")
+}
+
+@Test func trainNamesAnUnknownArchitecture() {
+    let (status, _, err) = runCapturing(["train", "vgg16", "-o", "out.onnx", "--dataset", "fashion-mnist"])
+    #expect(status == 64)
+    #expect(err.contains("'vgg16'"), "\(err)")
+    #expect(err.contains("resnet18-fmnist"), "\(err)")
+}
+
+@Test func trainRejectsZeroEpochs() {
+    let (status, _, err) = runCapturing(["train", "resnet18-fmnist", "-o", "out.onnx", "--dataset", "fashion-mnist", "--epochs", "0"])
+    #expect(status == 64)
+    #expect(err.contains("'0'"), "\(err)")
+    #expect(err.contains("--epochs"), "\(err)")
+}
+
+@Test func finetuneAndTrainHaveHelp() {
+    for command in ["finetune", "train"] {
+        let (status, out, _) = runCapturing([command, "--help"])
+        #expect(status == 0)
+        #expect(out.contains("--epochs"), "\(command): \(out)")
+        #expect(out.contains("--dataset"), "\(command): \(out)")
+    }
+}
+
+/// Compresses the shipped baseline, fine-tunes it with distillation on 128 images for one epoch,
+/// and evaluates the written model on the built-in engine: it must run and score what the
+/// fine-tuning run measured on the same 100 test images.
+@Test(.enabled(if: canTrain, "needs examples/fashion-mnist-resnet18.onnx and the Fashion-MNIST IDX files"))
+func finetunedCompressedModelRunsOnTheEngine() throws {
+    let folder = try TestEnvironment.makeTemporaryDirectory("factorize-finetune")
+    let compressed = folder.appendingPathComponent("compressed.onnx")
+    let tuned = folder.appendingPathComponent("tuned.onnx")
+    let (compressStatus, _, compressErr) = runCapturing([
+        "compress", shippedModel.path, "-o", compressed.path, "--method", "tucker2", "--ratio", "0.5", "--threads", "1",
+    ])
+    try #require(compressStatus == 0, "\(compressErr)")
+
+    let (status, out, err) = runCapturing([
+        "finetune", compressed.path, "-o", tuned.path, "--dataset", "fashion-mnist:\(fashionMNISTDirectory)",
+        "--teacher", shippedModel.path, "--train-subset", "128", "--eval-subset", "100", "--batch-size", "32",
+        "--epochs", "1", "--lr", "0.001", "--threads", "1", "--json",
+    ])
+    try #require(status == 0, "\(err)")
+    let report = try jsonObject(out)
+    #expect(report["steps"] as? Int == 4)
+    #expect(err.contains("epoch 1/1"), "\(err)")
+    let after = try #require(report["accuracy_after"] as? Double)
+
+    let (evalStatus, evalOut, evalErr) = runCapturing([
+        "eval", tuned.path, "--dataset", "fashion-mnist:\(fashionMNISTDirectory)", "--limit", "100", "--json", "--threads", "1",
+    ])
+    try #require(evalStatus == 0, "\(evalErr)")
+    let top1 = try #require(try jsonObject(evalOut)["top1"] as? Double)
+    // Both engines compute in float32 with different summation orders: one image may flip.
+    #expect(abs(top1 - after) <= 0.01, "engine \(top1), training \(after)")
+}
