@@ -1,32 +1,9 @@
+import Backends
 import Foundation
 
-/// A parsed JSON value. The spec reader walks these instead of using `Decodable` so that
-/// errors can name the full key path and unknown keys can be rejected.
-enum JSONValue: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
+// The spec reader walks `Backends.JSONValue` trees instead of using `Decodable` so that
+// errors can name the full key path and unknown keys can be rejected.
+extension JSONValue {
     /// Name of the JSON type, for error messages.
     var typeName: String {
         switch self {
