@@ -13,8 +13,8 @@ public struct CompressionOptions: Sendable {
     public var cpTolerance: Double
     /// Seed for random initialisations and the random inputs of the output check.
     public var seed: UInt64
-    /// Factorisations of the input and output sizes of matrix layers for `tt` and `tr`,
-    /// by layer name; layers not listed get balanced factorisations of `matrixOrder` parts.
+    /// Factorisations of the input and output sizes of matrix layers for `tt` and `tr`, by
+    /// layer name. Layers not listed get balanced factorisations of `matrixOrder` parts.
     public var matrixShapes: [String: (output: [Int], input: [Int])]
     /// Number of factors of TT- and TR-matrix dimensions when chosen automatically.
     public var matrixOrder: Int

@@ -4,9 +4,9 @@ import Graph
 /// with the defaults ONNX gives omitted attributes.
 ///
 /// Factorized layers split a k_h×k_w convolution into vertical (k_h×1) and
-/// horizontal (1×k_w) parts; `vertical` and `horizontal` carry each axis's
-/// stride, pads and dilation over to the part that convolves along it, so that
-/// stride (2, 1) or pads [0, 1, 1, 0] survive the rewrite.
+/// horizontal (1×k_w) parts. `vertical` and `horizontal` carry each axis's stride,
+/// pads and dilation over to the part that convolves along it, so that stride (2, 1)
+/// or pads [0, 1, 1, 0] survive the rewrite.
 struct ConvolutionGeometry: Equatable {
     var kernel: (height: Int, width: Int)
     var strides: [Int]
@@ -55,21 +55,21 @@ struct ConvolutionGeometry: Equatable {
     static let pointwise = ConvolutionGeometry(
         kernel: (1, 1), strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1, autoPad: nil)
 
-    /// The k_h×1 part: the vertical stride, pads and dilation, unit horizontal ones.
+    /// Returns the k_h×1 part, with the vertical stride, pads and dilation and unit horizontal ones.
     func vertical(groups: Int) -> ConvolutionGeometry {
         ConvolutionGeometry(
             kernel: (kernel.height, 1), strides: [strides[0], 1], pads: [pads[0], 0, pads[2], 0],
             dilations: [dilations[0], 1], group: groups, autoPad: autoPad)
     }
 
-    /// The 1×k_w part: the horizontal stride, pads and dilation, unit vertical ones.
+    /// Returns the 1×k_w part, with the horizontal stride, pads and dilation and unit vertical ones.
     func horizontal(groups: Int) -> ConvolutionGeometry {
         ConvolutionGeometry(
             kernel: (1, kernel.width), strides: [1, strides[1]], pads: [0, pads[1], 0, pads[3]],
             dilations: [1, dilations[1]], group: groups, autoPad: autoPad)
     }
 
-    /// The same spatial geometry with another group count.
+    /// Returns the same spatial geometry with another group count.
     func withGroups(_ groups: Int) -> ConvolutionGeometry {
         var copy = self
         copy.group = groups

@@ -1,4 +1,4 @@
-/// How a layer's weight is factorized.
+/// Factorization applied to a layer's weight.
 public enum FactorizationMethod: String, CaseIterable, Sendable, Codable {
     /// CP (canonical polyadic) with separate vertical and horizontal depthwise convolutions.
     case cp
@@ -14,7 +14,7 @@ public enum FactorizationMethod: String, CaseIterable, Sendable, Codable {
     case svd
 }
 
-/// How ranks are chosen for each layer.
+/// Rule that chooses the ranks of each layer.
 public enum RankPolicy: Equatable, Sendable {
     /// The same rank for every layer (and every inner rank of TT and TR); clamped per layer.
     case fixed(Int)

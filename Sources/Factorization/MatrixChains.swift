@@ -19,7 +19,7 @@ struct RingMatrixFactors {
     /// Number of core elements.
     var parameterCount: Int { cores.reduce(0) { $0 + $1.count } }
 
-    /// The matrix that contracts core k with the activation, [n_k·r_{k-1}, r_0·m_1·r_1] for
+    /// Returns the matrix that contracts core k with the activation, [n_k·r_{k-1}, r_0·m_1·r_1] for
     /// k = 0 and [n_k·r_{k-1}, m_k·r_k] otherwise, so that each step is one MatMul.
     func contractionMatrix(_ k: Int, scale: Float = 1) -> (rows: Int, columns: Int, elements: [Float]) {
         let (m, n) = (outputFactors[k], inputFactors[k])

@@ -8,10 +8,10 @@ struct ParsedArguments: Sendable {
     /// True when the flag was given.
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
-    /// The positional argument's value, or nil when an optional one was omitted.
+    /// Returns the positional argument's value, or nil when an optional one was omitted.
     func positional(_ name: String) -> String? { positionals[name] }
 
-    /// The positional argument's value; throws when it is missing.
+    /// Returns the positional argument's value, and throws when it is missing.
     func requiredPositional(_ name: String) throws -> String {
         guard let value = positionals[name] else {
             throw UsageError("missing argument \(name) for 'factorize \(command)'", command: command)
@@ -19,13 +19,13 @@ struct ParsedArguments: Sendable {
         return value
     }
 
-    /// The last value given for an option, or nil.
+    /// Returns the last value given for an option, or nil.
     func string(_ name: String) -> String? { values[name]?.last }
 
-    /// All values given for a repeatable option, in order.
+    /// Returns all values given for a repeatable option, in order.
     func strings(_ name: String) -> [String] { values[name] ?? [] }
 
-    /// The option's value; throws when the option is missing.
+    /// Returns the option's value, and throws when the option is missing.
     func requiredString(_ name: String) throws -> String {
         guard let value = string(name) else {
             throw UsageError("missing required option --\(name) for 'factorize \(command)'", command: command)
@@ -33,7 +33,7 @@ struct ParsedArguments: Sendable {
         return value
     }
 
-    /// The option's value parsed as an integer, or nil when absent.
+    /// Parses the option's value as an integer; nil when the option is absent.
     func int(_ name: String) throws -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text) else {
@@ -42,7 +42,7 @@ struct ParsedArguments: Sendable {
         return value
     }
 
-    /// The option's value parsed as a floating-point number, or nil when absent.
+    /// Parses the option's value as a finite number; nil when the option is absent.
     func double(_ name: String) throws -> Double? {
         guard let text = string(name) else { return nil }
         guard let value = Double(text), value.isFinite else {
@@ -51,7 +51,7 @@ struct ParsedArguments: Sendable {
         return value
     }
 
-    /// The option's value parsed as a comma-separated list of integers, or nil when absent.
+    /// Parses the option's value as a comma-separated list of integers; nil when the option is absent.
     func intList(_ name: String) throws -> [Int]? {
         guard let text = string(name) else { return nil }
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)

@@ -10,14 +10,14 @@ struct OptionSpec: Sendable {
     /// True when the option may be given several times (values accumulate).
     let repeatable: Bool
 
-    /// An option that takes a value.
+    /// Declares an option that takes a value.
     static func value(
         _ name: String, short: Character? = nil, _ valueName: String, _ help: String, repeatable: Bool = false
     ) -> OptionSpec {
         OptionSpec(name: name, shortName: short, valueName: valueName, help: help, repeatable: repeatable)
     }
 
-    /// A boolean flag.
+    /// Declares a boolean flag.
     static func flag(_ name: String, short: Character? = nil, _ help: String) -> OptionSpec {
         OptionSpec(name: name, shortName: short, valueName: nil, help: help, repeatable: false)
     }
