@@ -1,7 +1,6 @@
-import Dispatch
-
 /// Splits `0..<count` into at most `threads` contiguous chunks and runs `body` on each,
-/// concurrently through `DispatchQueue.concurrentPerform` when `threads > 1`.
+/// concurrently on the calling thread and the `threads - 1` workers of a `WorkerPool` when
+/// `threads > 1` and that pool is free, one chunk after another otherwise.
 ///
 /// Threading policy of the engine: all parallel work, GEMMs included, runs through this
 /// function on at most `threads` threads. OpenBLAS is kept single-threaded (set once per
@@ -14,11 +13,12 @@ func parallelFor(_ count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Ran
         body(0..<count)
         return
     }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = count * chunk / chunks
-            let end = count * (chunk + 1) / chunks
-            if start < end { body(start..<end) }
-        }
+    func runChunk(_ chunk: Int) {
+        let start = count * chunk / chunks
+        let end = count * (chunk + 1) / chunks
+        if start < end { body(start..<end) }
+    }
+    if !WorkerPool.shared(workers: threads - 1).run(chunks: chunks, runChunk) {
+        for chunk in 0..<chunks { runChunk(chunk) }
     }
 }

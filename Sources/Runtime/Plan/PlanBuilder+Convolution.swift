@@ -59,12 +59,12 @@ extension PlanBuilder {
                     output: table[y.buffer], scratch: table[scratch], scratchCount: scratchCount, threads: threads)
             }
         case .gemm:
-            let scratchCount = ConvolutionAlgorithm.scratchCount(geometry, cap: Self.scratchCap)
-            requestScratch(scratchCount)
+            let tiling = ConvolutionTiling(geometry, threads: threads)
+            requestScratch(tiling.scratchCount)
             addStep(node, reads: [x.buffer, scratch], writes: [y.buffer]) { table in
                 convolveGEMM(
                     geometry, input: table[x.buffer], parameters: parameters, output: table[y.buffer],
-                    scratch: table[scratch], scratchCount: scratchCount, threads: threads)
+                    scratch: table[scratch], tiling: tiling, threads: threads)
             }
         }
     }
