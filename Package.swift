@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "factorize", targets: ["factorize"]),
         .library(name: "Factorize", targets: [
             "LinearAlgebra", "Decomposition", "ONNX", "Graph", "Runtime", "Factorization",
-            "Training", "Datasets", "Backends", "Study", "FactorizeCLI",
+            "Training", "Datasets", "Backends", "Study", "Checkpoints", "Zoo", "FactorizeCLI",
         ]),
     ],
     targets: [
@@ -35,11 +35,14 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CZlib", "CPNG", "CJPEG", "LinearAlgebra"], swiftSettings: numericFlags),
         .target(name: "Training", dependencies: ["Runtime", "Graph", "Datasets", "LinearAlgebra"], swiftSettings: numericFlags),
         .target(name: "Backends", dependencies: ["Runtime", "Graph", "ONNX"]),
+        .target(name: "Checkpoints", dependencies: ["LinearAlgebra"]),
+        .target(name: "Zoo", dependencies: ["Checkpoints", "Graph", "ONNX", "LinearAlgebra"], swiftSettings: numericFlags),
         .target(
             name: "Study",
             dependencies: ["Backends", "Training", "Factorization", "Runtime", "Graph", "Datasets", "Decomposition"]),
         .target(name: "FactorizeCLI", dependencies: [
             "Study", "Backends", "Training", "Factorization", "Runtime", "Graph", "ONNX", "Datasets", "Decomposition", "LinearAlgebra",
+            "Checkpoints", "Zoo",
         ]),
         .executableTarget(name: "factorize", dependencies: ["FactorizeCLI"]),
 
@@ -55,6 +58,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Graph", "Datasets"]),
         .testTarget(name: "FactorizeCLITests", dependencies: ["TestSupport", "FactorizeCLI"]),
         .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["TestSupport", "Checkpoints", "LinearAlgebra"]),
+        .testTarget(name: "ZooTests", dependencies: ["TestSupport", "Zoo", "Checkpoints", "Graph", "ONNX", "Runtime", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v5]
 )
