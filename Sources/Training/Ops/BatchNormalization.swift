@@ -4,8 +4,11 @@ import Graph
 ///
 /// Training mode normalizes with the batch mean and biased variance over N·H·W and
 /// updates the running statistics (inputs 3 and 4, stored as buffers) as
-/// `running = running · momentum + batch · (1 − momentum)`, the ONNX rule (PyTorch's
-/// momentum is `1 − momentum` here). Evaluation mode normalizes with the running statistics.
+/// `running = running · momentum + batch · (1 − momentum)` (PyTorch's momentum is
+/// `1 − momentum` here). As in PyTorch, the running variance takes the unbiased batch
+/// variance (× N·H·W / (N·H·W − 1)), so that fine-tuning a torchvision model keeps its
+/// statistics on PyTorch's scale; ONNX's reference takes the biased one. Evaluation mode
+/// normalizes with the running statistics.
 final class BatchNormalizationKernel: Kernel {
     private let epsilon: Float
     private let momentum: Float
@@ -62,8 +65,9 @@ final class BatchNormalizationKernel: Kernel {
                             mean = Float(meanDouble)
                             variance = Float(max(squares / Double(count) - meanDouble * meanDouble, 0))
                             runningMean.data[channel] = runningMean.data[channel] * momentum + mean * (1 - momentum)
+                            let unbiased = count > 1 ? variance * count / (count - 1) : variance
                             runningVariance.data[channel] =
-                                runningVariance.data[channel] * momentum + variance * (1 - momentum)
+                                runningVariance.data[channel] * momentum + unbiased * (1 - momentum)
                         } else {
                             mean = runningMean.data[channel]
                             variance = runningVariance.data[channel]
