@@ -94,6 +94,10 @@ func planRewrites(_ model: Model, options: CompressionOptions, progress: Compres
             continue
         }
         let rewrite = try rewriteLayer(candidate, in: graph, options: options)
+        if let reason = noSavingReason(candidate, rewrite: rewrite, policy: options.rankPolicy) {
+            skipped.append((candidate.name, reason))
+            continue
+        }
         plan.rewrites[candidate.nodeIndex] = rewrite
         plan.reports.append(
             LayerReport(
@@ -104,6 +108,19 @@ func planRewrites(_ model: Model, options: CompressionOptions, progress: Compres
     selected.removeAll()
     plan.skipped = skipped
     return plan
+}
+
+/// Explains why a layer stays unchanged when its ranks came from the weights (energy or VBMF)
+/// and the factorized form would not have fewer parameters than the layer. Fixed ranks, ratios
+/// and per-layer ranks are the user's explicit choice, so they are applied as given.
+func noSavingReason(_ candidate: LayerCandidate, rewrite: LayerRewrite, policy: RankPolicy) -> String? {
+    switch policy {
+    case .energy, .vbmf: break
+    default: return nil
+    }
+    guard rewrite.parameters >= candidate.parameters else { return nil }
+    return "ranks \(rewrite.ranks) from \(policy.description) need \(rewrite.parameters) parameters, "
+        + "not fewer than the layer's \(candidate.parameters); kept unchanged (lower the energy or give --rank)"
 }
 
 /// Replaces each rewritten node by its chain, in place, and drops initializers no node reads any more.

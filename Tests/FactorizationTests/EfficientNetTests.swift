@@ -34,24 +34,23 @@ func efficientNetKeepsTopOneWithSVDAtEnergy099() throws {
         method: .svd, rankPolicy: .energy(0.99), selection: LayerSelection(includeClassifier: true))
     let measurement = MeasurementOptions(inputShapes: ["input": [1, 3, 224, 224]])
     let (compressed, report) = try compressModel(model, options: options, measurement: measurement)
-    #expect(report.layers.count > 30)
-    #expect(report.layers.contains { $0.kind == .gemm })
+    // The 1×1 kernels of this network have flat spectra: keeping 99 % of the energy needs
+    // ranks of 14/16 to 822/1000, which have more parameters than the layers themselves, so
+    // every candidate stays unchanged with that reason.
+    let unchanged = report.skipped.filter { $0.reason.contains("not fewer than the layer's") }
+    #expect(unchanged.count + report.layers.count >= 33)
+    #expect(unchanged.contains { $0.layer == "/_fc/Gemm" })
+    #expect(report.layers.allSatisfy { $0.parametersAfter < $0.parametersBefore })
 
     let original = try InferenceSession(model: model)
     let factorized = try InferenceSession(model: compressed)
     let preprocessor = ImagePreprocessor()
-    // NOTE: energy 0.99 leaves about 10 % relative weight error in each of the 33 factorized
-    // layers (the spectra of these 1×1 kernels are flat), and ONNX Runtime confirms that the
-    // compressed model changes the top-1 class of several photos (coffee.png: 967 → 551).
-    // The check stays in place as a known issue until a rank policy meets it.
-    try withKnownIssue("svd at energy 0.99 changes the top-1 class of some photos", isIntermittent: true) {
-        for photo in realPhotos() {
-            let input = try preprocessor.tensor(contentsOf: photo)
-            let expected = try original.run(inputs: ["input": input]).values.first!
-            let actual = try factorized.run(inputs: ["input": input]).values.first!
-            let expectedClass = expected.scalars.indices.max { expected.scalars[$0] < expected.scalars[$1] }
-            let actualClass = actual.scalars.indices.max { actual.scalars[$0] < actual.scalars[$1] }
-            #expect(actualClass == expectedClass, "top-1 changed on \(photo.lastPathComponent)")
-        }
+    for photo in realPhotos() {
+        let input = try preprocessor.tensor(contentsOf: photo)
+        let expected = try original.run(inputs: ["input": input]).values.first!
+        let actual = try factorized.run(inputs: ["input": input]).values.first!
+        let expectedClass = expected.scalars.indices.max { expected.scalars[$0] < expected.scalars[$1] }
+        let actualClass = actual.scalars.indices.max { actual.scalars[$0] < actual.scalars[$1] }
+        #expect(actualClass == expectedClass, "top-1 changed on \(photo.lastPathComponent)")
     }
 }
