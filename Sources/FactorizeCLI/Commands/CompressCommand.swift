@@ -13,7 +13,8 @@ enum CompressCommand: Command {
             unchanged. A rank above what a layer allows is clamped to the layer's full rank and
             reported, so a very large --rank gives an exact rewrite for tucker2, tt, tr and svd.
             1×1 convolutions are matrices: every method factorizes them as a truncated SVD.
-            Without a rank option, --ratio 0.5 applies.
+            Without a rank option, --ratio 0.5 applies. A layer whose --energy or --vbmf ranks
+            would not reduce its parameters stays unchanged and is listed with the reason.
             """,
         positionals: [PositionalSpec("MODEL", "ONNX model to compress.")],
         options: [
