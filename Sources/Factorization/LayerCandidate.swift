@@ -21,6 +21,12 @@ public struct LayerCandidate: Sendable {
     public let isClassifier: Bool
     /// Reason the layer cannot be factorized at all, or nil when it can.
     public let ineligibleReason: String?
+    /// Group count of a convolution (1 for matrices).
+    public let groups: Int
+
+    /// True for a grouped convolution with more than one input channel per group, which
+    /// `LayerSelection.perGroup` factorizes group by group.
+    public var isGroupedFactorizable: Bool { kind == .convolution && groups > 1 && weightShape[1] > 1 }
 
     /// True for a convolution with a 1×1 kernel, which factorizes as a matrix.
     public var isPointwise: Bool { kind == .convolution && weightShape[2] == 1 && weightShape[3] == 1 }
@@ -33,11 +39,13 @@ public struct LayerCandidate: Sendable {
 /// The graph must be topologically sorted.
 public func findLayerCandidates(in graph: Graph) -> [LayerCandidate] {
     var found: [(index: Int, kind: LayerCandidate.Kind, shape: [Int], parameters: Int, reason: String?)] = []
+    var groups: [Int: Int] = [:]
     for (index, node) in graph.nodes.enumerated() {
         switch node.opType {
         case "Conv":
             guard let weight = node.input(1).flatMap({ graph.initializers[$0] }) else { continue }
             let bias = node.input(2).flatMap { graph.initializers[$0] }
+            groups[index] = node.int("group", default: 1)
             found.append((index, .convolution, weight.shape, weight.count + (bias?.count ?? 0), convolutionReason(node, weight)))
         case "Gemm":
             guard let weight = node.input(1).flatMap({ graph.initializers[$0] }), weight.shape.count == 2 else { continue }
@@ -62,7 +70,7 @@ public func findLayerCandidates(in graph: Graph) -> [LayerCandidate] {
             name: node.name.isEmpty ? "\(node.opType)_\(entry.index)" : node.name, kind: entry.kind,
             nodeIndex: entry.index, weightShape: entry.shape, parameters: entry.parameters,
             isFirstConvolution: entry.index == firstConvolution, isClassifier: entry.index == classifier,
-            ineligibleReason: entry.reason)
+            ineligibleReason: entry.reason, groups: groups[entry.index] ?? 1)
     }
 }
 
@@ -73,7 +81,7 @@ private func convolutionReason(_ node: Node, _ weight: TensorData) -> String? {
     if group != 1 {
         return weight.shape[1] == 1
             ? "depthwise convolution (group \(group)) has no channel redundancy to factorize"
-            : "grouped convolution (group \(group)) is left unchanged"
+            : "grouped convolution (group \(group)) is left unchanged (--per-group factorizes each group)"
     }
     return nil
 }

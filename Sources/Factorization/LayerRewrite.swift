@@ -26,18 +26,9 @@ func rewriteLayer(_ candidate: LayerCandidate, in graph: Graph, options: Compres
         let geometry = try ConvolutionGeometry(node: node, weightShape: weight.shape)
         let bias = node.input(2).flatMap { graph.initializers[$0] }.map { $0.floats() }
         let kernel = Tensor<Double>(shape: weight.shape, scalars: weight.floats().map(Double.init))
-        if candidate.isPointwise {
-            let matrix = kernel.reshaped([weight.shape[0], weight.shape[1]])
-            let result = try factorizeMatrix(matrix, layer: candidate.name, tensorized: false, options: options)
-            guard case .lowRank(let factors) = result.factors else { preconditionFailure("pointwise layers use the SVD") }
-            builder.appendConvolutions(
-                pointwiseStages(factors, outputs: weight.shape[0], inputs: weight.shape[1], geometry: geometry, bias: bias),
-                input: input, output: output)
-            return LayerRewrite(
-                builder: builder, ranks: result.ranks, adjustments: result.adjustments,
-                relativeWeightError: result.relativeError)
-        }
-        let result = try factorizeKernel(kernel, layer: candidate.name, geometry: geometry, bias: bias, options: options)
+        let result = geometry.group > 1
+            ? try factorizeGroups(kernel, geometry: geometry, bias: bias, layer: candidate.name, options: options)
+            : try factorizeUngrouped(kernel, geometry: geometry, bias: bias, layer: candidate.name, options: options)
         builder.appendConvolutions(result.stages, input: input, output: output)
         return LayerRewrite(
             builder: builder, ranks: result.ranks, adjustments: result.adjustments, relativeWeightError: result.relativeError)
@@ -56,6 +47,22 @@ func rewriteLayer(_ candidate: LayerCandidate, in graph: Graph, options: Compres
         return LayerRewrite(
             builder: builder, ranks: result.ranks, adjustments: result.adjustments, relativeWeightError: result.relativeError)
     }
+}
+
+/// Factorizes an ungrouped convolution: a 1×1 kernel as a matrix (truncated SVD), any other
+/// kernel with the method's tensor decomposition.
+func factorizeUngrouped(
+    _ kernel: Tensor<Double>, geometry: ConvolutionGeometry, bias: [Float]?, layer: String, options: CompressionOptions
+) throws -> KernelFactorization {
+    let (outputs, inputs) = (kernel.shape[0], kernel.shape[1])
+    guard geometry.isPointwise else {
+        return try factorizeKernel(kernel, layer: layer, geometry: geometry, bias: bias, options: options)
+    }
+    let result = try factorizeMatrix(kernel.reshaped([outputs, inputs]), layer: layer, tensorized: false, options: options)
+    guard case .lowRank(let factors) = result.factors else { preconditionFailure("pointwise layers use the SVD") }
+    return KernelFactorization(
+        stages: pointwiseStages(factors, outputs: outputs, inputs: inputs, geometry: geometry, bias: bias),
+        ranks: result.ranks, adjustments: result.adjustments, relativeError: result.relativeError)
 }
 
 /// Splits a 1×1 convolution into two 1×1 convolutions. The first carries the

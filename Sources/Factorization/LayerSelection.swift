@@ -11,11 +11,14 @@ public struct LayerSelection: Sendable {
     public var minimumParameters: Int
     public var includeFirstConvolution: Bool
     public var includeClassifier: Bool
+    /// Factorizes grouped (not depthwise) convolutions group by group (`--per-group`).
+    public var perGroup: Bool
 
     public init(
         includePattern: String? = nil, skipPattern: String? = nil, minimumParameters: Int = 0,
-        includeFirstConvolution: Bool = false, includeClassifier: Bool = false
+        includeFirstConvolution: Bool = false, includeClassifier: Bool = false, perGroup: Bool = false
     ) {
+        self.perGroup = perGroup
         self.includePattern = includePattern
         self.skipPattern = skipPattern
         self.minimumParameters = minimumParameters
@@ -37,7 +40,7 @@ public struct LayerSelection: Sendable {
             if let include, !matches(include, candidate.name) {
                 continue
             }
-            if let reason = candidate.ineligibleReason ?? methodReason(candidate, method) {
+            if let reason = ineligibility(candidate, method) {
                 skipped.append((candidate.name, reason))
             } else if let skip, matches(skip, candidate.name) {
                 skipped.append((candidate.name, "excluded by --skip"))
@@ -53,10 +56,16 @@ public struct LayerSelection: Sendable {
         }
 
         if selected.isEmpty, includePattern != nil || skipPattern != nil || minimumParameters > 0 {
-            let eligible = candidates.filter { $0.ineligibleReason == nil && methodReason($0, method) == nil }
+            let eligible = candidates.filter { ineligibility($0, method) == nil }
             throw FactorizationError.emptySelection(filters: filterDescription, eligible: eligible.map(\.name))
         }
         return (selected, skipped)
+    }
+
+    /// Returns why the candidate cannot be factorized under these settings, or nil.
+    private func ineligibility(_ candidate: LayerCandidate, _ method: FactorizationMethod) -> String? {
+        if perGroup && candidate.isGroupedFactorizable { return methodReason(candidate, method) }
+        return candidate.ineligibleReason ?? methodReason(candidate, method)
     }
 
     private func matches(_ regex: Regex<AnyRegexOutput>, _ name: String) -> Bool {

@@ -10,7 +10,8 @@ enum CompressCommand: Command {
         discussion: """
             BatchNorm is folded into convolutions first. By default every eligible layer except the
             first convolution and the classifier is factorized; grouped and depthwise convolutions stay
-            unchanged. A rank above what a layer allows is clamped to the layer's full rank and
+            unchanged unless --per-group, which factorizes each group of a grouped convolution on its
+            own and keeps the groups in every factor convolution (depthwise ones always stay). A rank above what a layer allows is clamped to the layer's full rank and
             reported, so a very large --rank gives an exact rewrite for tucker2, tt, tr and svd.
             1×1 convolutions are matrices: every method factorizes them as a truncated SVD.
             Without a rank option, --ratio 0.5 applies. A layer whose --energy or --vbmf ranks
@@ -31,6 +32,7 @@ enum CompressCommand: Command {
             .value("min-params", "N", "Leave layers with fewer weight parameters unchanged."),
             .flag("include-first", "Also factorize the first convolution."),
             .flag("include-classifier", "Also factorize the classifier (the last weighted layer)."),
+            .flag("per-group", "Factorize grouped (not depthwise) convolutions group by group."),
             .flag("keep-if-faster", "Time each layer on the built-in engine; keep the original where it is faster."),
             .value("max-iter", "N", "CP-ALS iterations per layer (default 50)."),
             .value("seed", "S", "Seed of random initialisations and checks (default 0)."),
@@ -109,7 +111,7 @@ enum CompressCommand: Command {
         let selection = LayerSelection(
             includePattern: arguments.string("layers"), skipPattern: arguments.string("skip"),
             minimumParameters: minimumParameters, includeFirstConvolution: arguments.flag("include-first"),
-            includeClassifier: arguments.flag("include-classifier"))
+            includeClassifier: arguments.flag("include-classifier"), perGroup: arguments.flag("per-group"))
         return CompressionOptions(
             method: method, rankPolicy: policy, selection: selection, rankMultiple: rankMultiple,
             cpMaxIterations: maxIterations, seed: UInt64(seed))
