@@ -70,7 +70,7 @@ public struct LayerSelection: Sendable {
 
     private func matches(_ regex: Regex<AnyRegexOutput>, _ name: String) -> Bool {
         let match = try? regex.firstMatch(in: name)
-        return match != nil && match! != nil
+        return match != nil
     }
 
     private var filterDescription: String {

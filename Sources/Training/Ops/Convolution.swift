@@ -266,7 +266,13 @@ final class ConvolutionKernel: Kernel {
                             let destination = plane + iy * w
                             let offset = kx * g.dilations.w - g.pads.left
                             let (first, end) = validRange(offset: offset, count: outW, width: w)
-                            for ox in first..<max(end, first) { destination[ox * g.strides.w + offset] += line[ox] }
+                            if g.strides.w == 1 {
+                                // Contiguous on both sides, so the loop vectorizes.
+                                let shifted = destination + offset
+                                for ox in first..<max(end, first) { shifted[ox] += line[ox] }
+                            } else {
+                                for ox in first..<max(end, first) { destination[ox * g.strides.w + offset] += line[ox] }
+                            }
                         }
                     }
                     row += 1
