@@ -75,12 +75,9 @@ enum CheckpointFormat: Equatable {
     static func detect(_ bytes: [UInt8]) -> CheckpointFormat {
         if bytes.starts(with: [0x50, 0x4b, 0x03, 0x04]) { return .torchZip }
         if bytes.starts(with: legacyPrefix) { return .torchLegacy }
-        if bytes.count >= 9 {
-            let headerLength = littleEndianUInt64(bytes, at: 0)
-            if headerLength >= 2, headerLength <= UInt64(bytes.count - 8), bytes[8] == UInt8(ascii: "{") {
-                return .safetensors
-            }
-        }
+        // A JSON object after the 8-byte length marks safetensors; the reader then checks
+        // the length itself, so that an oversized header gets a safetensors error.
+        if bytes.count >= 9, bytes[8] == UInt8(ascii: "{") { return .safetensors }
         let prefix = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
         return .unknown(
             reason: "the first bytes [\(prefix)] match neither a zip archive (torch ≥ 1.6), "
