@@ -28,6 +28,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     /// A tensor's offset, shape or strides address elements outside its storage, or the
     /// storage size disagrees with its declaration.
     case storageOutOfRange(path: String, tensor: String, reason: String)
+    /// The tensors expand to more values than `maximumElementsPerFileByte` allows for the
+    /// file size, which only views repeating storage elements (stride 0) can do.
+    case expansionLimitExceeded(path: String, tensor: String, limit: Int)
     /// The legacy stream (magic number, sys_info, storage records) is invalid.
     case malformedLegacyStream(path: String, offset: Int, reason: String)
     /// The safetensors header or one of its fields is invalid.
@@ -69,6 +72,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
                 + "float16, bfloat16 and int64, so convert it (tensor.float()) before saving"
         case .storageOutOfRange(let path, let tensor, let reason):
             return "\(path): tensor '\(tensor)': \(reason)"
+        case .expansionLimitExceeded(let path, let tensor, let limit):
+            return "\(path): tensor '\(tensor)' brings the state dict past \(limit) values (4 per byte of "
+                + "the file) because its strides repeat storage elements; save tensor.contiguous() instead"
         case .malformedLegacyStream(let path, let offset, let reason):
             return "\(path): invalid legacy torch.save stream at byte offset \(offset): \(reason)"
         case .malformedSafetensors(let path, let field, let reason):

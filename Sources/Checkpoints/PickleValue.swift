@@ -158,7 +158,7 @@ struct PickleResult {
         return false
     }
 
-    /// A short description of a value's kind for error messages.
+    /// Describes a value's kind for error messages, such as "a tuple" or "None".
     func kindName(_ value: PickleValue) -> String {
         switch value {
         case .none: return "None"

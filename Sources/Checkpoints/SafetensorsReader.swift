@@ -1,12 +1,12 @@
 import Foundation
 
-/// Reads safetensors files: an 8-byte little-endian header length N, N bytes of JSON mapping
-/// tensor names to `{"dtype", "shape", "data_offsets": [begin, end]}` (plus an optional
-/// `__metadata__` dict of strings), then the data section. Offsets are relative to the data
-/// section, and the format requires the tensors to be stored back to back in offset order,
-/// covering the whole section without gaps or overlaps.
+/// Reads safetensors files. A file starts with an 8-byte little-endian header length N and
+/// N bytes of JSON that map tensor names to `{"dtype", "shape", "data_offsets": [begin, end]}`
+/// and may contain a `__metadata__` object of strings. The data section follows. Offsets are
+/// relative to the data section, and the safetensors library rejects files whose tensors do
+/// not cover the whole section back to back, so this reader rejects gaps and overlaps too.
 struct SafetensorsReader {
-    /// Largest accepted JSON header, as the reference implementation bounds it.
+    /// Maximum JSON header length in bytes, the bound the safetensors library also applies.
     static let maximumHeaderLength = 100_000_000
 
     let bytes: [UInt8]
@@ -99,7 +99,7 @@ struct SafetensorsReader {
             guard let number = element as? NSNumber, !["c", "d", "f"].contains(String(cString: number.objCType)),
                 let integer = element as? Int, integer >= 0
             else {
-                throw malformed(field, "holds \(element), not a non-negative integer")
+                throw malformed(field, "contains \(element), expected a non-negative integer")
             }
             return integer
         }

@@ -33,7 +33,7 @@ public struct StoredTensor: Sendable, Equatable {
 /// torch ≥ 1.6 or the legacy format of earlier versions) or a safetensors file, chosen by
 /// the file's first bytes.
 ///
-/// A PyTorch checkpoint whose top-level dict is not itself a state dict but holds one under
+/// A PyTorch checkpoint whose top-level dict is not itself a state dict but contains one under
 /// the key `state_dict` or `model` (as training checkpoints do, next to `epoch` or
 /// `optimizer`) yields that inner dict. Pickles are read by a restricted unpickler that
 /// allows only the globals a state dict needs, so loading never runs code from the file.
@@ -63,7 +63,7 @@ public func loadStateDict(bytes: [UInt8], path: String) throws -> [String: Store
     }
 }
 
-/// Container formats told apart by their first bytes.
+/// Container formats, detected from the first bytes of a file.
 enum CheckpointFormat: Equatable {
     case torchZip, torchLegacy, safetensors
     case unknown(reason: String)
@@ -86,10 +86,16 @@ enum CheckpointFormat: Equatable {
     }
 }
 
+/// Maximum number of Float32 values all tensors of a checkpoint may expand to, per byte of
+/// the file. Tensors that do not share elements stay below 1 per byte, because each element
+/// takes at least 2 bytes; the bound stops stride-0 views from expanding a small file into
+/// gigabytes.
+let maximumElementsPerFileByte = 4
+
 /// Picks the state dict out of an unpickled checkpoint: the top-level dict itself when all
 /// its values are tensors, else its `state_dict` or `model` entry, and converts the tensors.
 func extractStateDict(
-    from result: PickleResult, path: String, materialize: (String, TensorDescriptor) throws -> StoredTensor
+    from result: PickleResult, path: String, fileSize: Int, materialize: (String, TensorDescriptor) throws -> StoredTensor
 ) throws -> [String: StoredTensor] {
     guard let top = result.dictionary(result.root) else {
         throw CheckpointError.notAStateDict(
@@ -101,13 +107,15 @@ func extractStateDict(
         guard let inner = wrapped.flatMap(result.dictionary) else {
             throw CheckpointError.notAStateDict(
                 path: path,
-                reason: "the top-level dict holds values that are not tensors and has no "
-                    + "'state_dict' or 'model' entry holding a dict of tensors")
+                reason: "the top-level dict contains values that are not tensors and has no "
+                    + "'state_dict' or 'model' entry that is a dict of tensors")
         }
         chosen = inner
     }
 
     var stateDict: [String: StoredTensor] = [:]
+    let elementLimit = fileSize.multipliedReportingOverflow(by: maximumElementsPerFileByte).partialValue
+    var totalElements = 0
     for (key, value) in zip(chosen.keys, chosen.values) {
         guard case .string(let name) = key else {
             throw CheckpointError.notAStateDict(path: path, reason: "key \(key) is not a string")
@@ -115,6 +123,11 @@ func extractStateDict(
         guard case .tensor(let descriptor) = value else {
             throw CheckpointError.notAStateDict(
                 path: path, reason: "entry '\(name)' is \(result.kindName(value)), not a tensor")
+        }
+        // An overflowing element count passes here and is rejected by `materialize`.
+        totalElements += min(elementCount(descriptor.shape) ?? 0, elementLimit + 1)
+        guard totalElements <= elementLimit else {
+            throw CheckpointError.expansionLimitExceeded(path: path, tensor: name, limit: elementLimit)
         }
         stateDict[name] = try materialize(name, descriptor)
     }

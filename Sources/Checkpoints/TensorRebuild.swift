@@ -1,4 +1,4 @@
-/// The most dimensions a stored tensor may have; torch itself allows 64.
+/// Maximum rank of a stored tensor, a bound against hostile shape tuples.
 let maximumTensorRank = 64
 
 extension TensorDescriptor {
@@ -32,7 +32,7 @@ extension TensorDescriptor {
         }
         return try items.map { item in
             guard case .int(let number) = item, number >= 0 else {
-                throw PickleFailure(reason: "\(function) \(name) holds \(result.kindName(item)) where a non-negative int belongs")
+                throw PickleFailure(reason: "\(function) \(name) contains \(result.kindName(item)), expected a non-negative int")
             }
             return number
         }
@@ -61,7 +61,7 @@ func materialize(
     let elementSize = elementType.byteCount
     guard storageRange.count % elementSize == 0, storageRange.count / elementSize == storage.declaredCount else {
         throw outOfRange(
-            "storage '\(storage.key)' holds \(storageRange.count) bytes, but its persistent id declares "
+            "storage '\(storage.key)' contains \(storageRange.count) bytes, but its persistent id declares "
                 + "\(storage.declaredCount) elements of \(elementSize) bytes")
     }
     let window = storage.view ?? 0..<storage.declaredCount

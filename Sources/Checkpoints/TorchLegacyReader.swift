@@ -1,8 +1,8 @@
-/// Reads the stream torch.save wrote before torch 1.6 (and still writes with
-/// `_use_new_zipfile_serialization=False`): five pickles in a row, holding the magic number
-/// 0x1950a86a20f9469cfc6c, the protocol version 1001, a sys_info dict, the object itself, and
-/// the list of storage keys, followed by one record per key in that order: an int64
-/// little-endian element count and then the storage's raw bytes.
+/// Reads the legacy stream that torch.save wrote before torch 1.6 and still writes with
+/// `_use_new_zipfile_serialization=False`. The stream is five pickles in a row: the magic
+/// number 0x1950a86a20f9469cfc6c, the protocol version 1001, a sys_info dict, the object
+/// itself and the list of storage keys. One record per key follows in the order of that list,
+/// an int64 little-endian element count and then the storage's raw bytes.
 struct TorchLegacyReader {
     static let protocolVersion = 1001
 
@@ -21,7 +21,6 @@ struct TorchLegacyReader {
         try checkSystemInfo(try loadPickle(at: &position, entry: "pickle 3 (sys_info)"))
 
         let table = StorageTable()
-        let objectStart = position
         let object = try loadPickle(at: &position, entry: "pickle 4 (object)") { id, result in
             let reference = try Self.loadStorageReference(id, result)
             if case .storage(let storage) = reference { table.kinds[storage.key] = storage.kind }
@@ -30,9 +29,8 @@ struct TorchLegacyReader {
         let keysStart = position
         let keys = try loadPickle(at: &position, entry: "pickle 5 (storage keys)")
         let storageRanges = try readStorages(keys: keys, kinds: table.kinds, keysOffset: keysStart, position: &position)
-        _ = objectStart
 
-        return try extractStateDict(from: object, path: path) { name, descriptor in
+        return try extractStateDict(from: object, path: path, fileSize: bytes.count) { name, descriptor in
             guard let range = storageRanges[descriptor.storage.key] else {
                 throw CheckpointError.malformedLegacyStream(
                     path: path, offset: keysStart, reason: "storage '\(descriptor.storage.key)' of tensor '\(name)' has no data record")
@@ -65,8 +63,8 @@ struct TorchLegacyReader {
         }
     }
 
-    /// sys_info records the byte order and C type sizes of the saving machine; storages of
-    /// a big-endian machine would need byte swapping, which is not supported.
+    /// Rejects streams from big-endian machines, whose storages would need byte swapping.
+    /// sys_info records the byte order and C type sizes of the saving machine.
     private func checkSystemInfo(_ result: PickleResult) throws {
         guard let info = result.dictionary(result.root) else {
             throw CheckpointError.malformedLegacyStream(path: path, offset: 0, reason: "sys_info is not a dict")

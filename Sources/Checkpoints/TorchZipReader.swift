@@ -16,7 +16,7 @@ struct TorchZipReader {
             bytes: bytes, range: pickle.data, path: path, entry: pickleName, persistentLoad: Self.loadStorageReference)
         let result = try unpickler.load()
 
-        return try extractStateDict(from: result, path: path) { name, descriptor in
+        return try extractStateDict(from: result, path: path, fileSize: bytes.count) { name, descriptor in
             let storageName = folder + "data/" + descriptor.storage.key
             guard let storage = archive.entries[storageName] else {
                 throw CheckpointError.missingEntry(path: path, entry: storageName)
@@ -25,7 +25,7 @@ struct TorchZipReader {
         }
     }
 
-    /// The `<folder>/` prefix of the entry `<folder>/data.pkl`.
+    /// Finds the `<folder>/` prefix of the entry `<folder>/data.pkl`.
     private func findFolder(_ archive: ZipArchive) throws -> String {
         for name in archive.names where name.hasSuffix("/data.pkl") {
             let folder = name.dropLast("data.pkl".count)

@@ -1,7 +1,7 @@
-/// A restricted unpickler for state dicts, modelled on the behaviour of torch.load with
-/// `weights_only=True`: it implements only the opcodes of pickle protocols 1–5 that state
-/// dicts use, resolves only allowlisted globals (`PickleGlobal`), and calls nothing from the
-/// file. Tensors come back as `TensorDescriptor` values that name their storage; the caller
+/// A restricted unpickler for state dicts. Like torch.load with `weights_only=True`, it
+/// implements only the opcodes of pickle protocols 1–5 that state dicts use, resolves only
+/// allowlisted globals (`PickleGlobal`), applies BUILD only to dicts and tensors, and calls
+/// nothing from the file. Tensors come back as `TensorDescriptor` values that name their storage; the caller
 /// reads storage bytes afterwards.
 ///
 /// Memo, stack, mark and object counts are bounded, and every length is checked against the

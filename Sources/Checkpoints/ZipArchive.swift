@@ -149,7 +149,7 @@ struct ZipArchive {
         return Entry(name: name, data: dataStart..<(dataStart + Int(size)))
     }
 
-    /// The data range of the ZIP64 extended-information field in an extra-field block.
+    /// Finds the data range of the ZIP64 extended-information field in an extra-field block.
     private func zip64ExtraField(_ extra: Range<Int>) -> Range<Int>? {
         var position = extra.lowerBound
         while fits(position, 4, within: extra.upperBound) {

@@ -32,24 +32,41 @@ struct ZipWriter {
 
     mutating func add(_ name: String, text: String) { add(name, Array(text.utf8)) }
 
-    func archive() -> [UInt8] {
+    /// The archive bytes. With `zip64`, the central directory stores sizes and offsets in
+    /// ZIP64 extra fields and the end record points to a ZIP64 end record, as writers do for
+    /// archives over 4 GiB.
+    func archive(zip64: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
         var central: [UInt8] = []
         for entry in entries {
             let localOffset = output.count
             let name = Array(entry.name.utf8)
+            let size = UInt32(entry.data.count)
             output += le32(0x0403_4b50) + le16(20) + le16(0) + le16(entry.method) + le16(0) + le16(0)
-            output += le32(0) + le32(UInt32(entry.data.count)) + le32(UInt32(entry.data.count))
+            output += le32(0) + le32(zip64 ? 0 : size) + le32(zip64 ? 0 : size)
             output += le16(UInt16(name.count)) + le16(0) + name + entry.data
-            central += le32(0x0201_4b50) + le16(20) + le16(20) + le16(0) + le16(entry.method) + le16(0) + le16(0)
-            central += le32(0) + le32(UInt32(entry.data.count)) + le32(UInt32(entry.data.count))
-            central += le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0)
-            central += le32(UInt32(localOffset)) + name
+
+            let extra = zip64 ? le16(1) + le16(24) + le64(UInt64(size)) + le64(UInt64(size)) + le64(UInt64(localOffset)) : []
+            let placeholder: UInt32 = 0xffff_ffff
+            central += le32(0x0201_4b50) + le16(45) + le16(45) + le16(0) + le16(entry.method) + le16(0) + le16(0)
+            central += le32(0) + le32(zip64 ? placeholder : size) + le32(zip64 ? placeholder : size)
+            central += le16(UInt16(name.count)) + le16(UInt16(extra.count)) + le16(0) + le16(0) + le16(0) + le32(0)
+            central += le32(zip64 ? placeholder : UInt32(localOffset)) + name + extra
         }
         let centralOffset = output.count
         output += central
-        output += le32(0x0605_4b50) + le16(0) + le16(0) + le16(UInt16(entries.count)) + le16(UInt16(entries.count))
-        output += le32(UInt32(central.count)) + le32(UInt32(centralOffset)) + le16(0)
+        if zip64 {
+            let zip64EndOffset = output.count
+            output += le32(0x0606_4b50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+            output += le64(UInt64(entries.count)) + le64(UInt64(entries.count))
+            output += le64(UInt64(central.count)) + le64(UInt64(centralOffset))
+            output += le32(0x0706_4b50) + le32(0) + le64(UInt64(zip64EndOffset)) + le32(1)
+            output += le32(0x0605_4b50) + le16(0) + le16(0) + le16(0xffff) + le16(0xffff)
+            output += le32(0xffff_ffff) + le32(0xffff_ffff) + le16(0)
+        } else {
+            output += le32(0x0605_4b50) + le16(0) + le16(0) + le16(UInt16(entries.count)) + le16(UInt16(entries.count))
+            output += le32(UInt32(central.count)) + le32(UInt32(centralOffset)) + le16(0)
+        }
         return output
     }
 }

@@ -99,6 +99,18 @@ private func zipCheckpoint(pickle: [UInt8], storages: [String: [Float]] = [:], b
     }
 }
 
+@Test func zeroStrideExpansionRejected() {
+    // A 250-element view with stride 0 of a single stored element.
+    let pickle = Pickle.stateDict(name: "w", key: "0", count: 1, offset: 0, shape: [250, 250], strides: [0, 0], legacy: false)
+    let archive = zipCheckpoint(pickle: pickle, storages: ["0": [1]])
+    #expect(archive.count * 4 < 250 * 250)
+    guard case .expansionLimitExceeded(_, let tensor, _) = loadError(archive) else {
+        Issue.record("expected expansionLimitExceeded")
+        return
+    }
+    #expect(tensor == "w")
+}
+
 @Test func declaredCountDisagreeingWithDataRejected() {
     let pickle = Pickle.stateDict(name: "w", key: "0", count: 8, offset: 0, shape: [2], strides: [1], legacy: false)
     guard case .storageOutOfRange = loadError(zipCheckpoint(pickle: pickle, storages: ["0": [1, 2, 3, 4]])) else {
@@ -212,6 +224,17 @@ private func zipCheckpoint(pickle: [UInt8], storages: [String: [Float]] = [:], b
     }
 }
 
+@Test func modelKeyOfTrainingCheckpointUsed() throws {
+    // {"epoch": 1, "model": {"w": tensor}}
+    var inner = Pickle.stateDict(name: "w", key: "0", count: 1, offset: 0, shape: [], strides: [], legacy: false)
+    inner.removeFirst(2)
+    inner.removeLast()
+    let pickle = Pickle.proto + Pickle.emptyDict + Pickle.string("epoch") + Pickle.int(1) + Pickle.setItem
+        + Pickle.string("model") + inner + Pickle.setItem + Pickle.stop
+    let stateDict = try loadStateDict(bytes: zipCheckpoint(pickle: pickle, storages: ["0": [9]]), path: "train.pt")
+    #expect(stateDict == ["w": StoredTensor(shape: [], elementType: .float32, values: [9])])
+}
+
 @Test func topFolderNameMayVary() throws {
     var writer = ZipWriter()
     writer.add("resnet18/data.pkl", Pickle.stateDict(name: "w", key: "0", count: 1, offset: 0, shape: [], strides: [], legacy: false))
@@ -220,7 +243,42 @@ private func zipCheckpoint(pickle: [UInt8], storages: [String: [Float]] = [:], b
     #expect(stateDict["w"] == StoredTensor(shape: [], elementType: .float32, values: [2.5]))
 }
 
+@Test func zip64ArchiveLoads() throws {
+    var writer = ZipWriter()
+    writer.add("archive/data.pkl", Pickle.stateDict(name: "w", key: "0", count: 2, offset: 0, shape: [2], strides: [1], legacy: false))
+    writer.add("archive/data/0", le32(Float(1.5).bitPattern) + le32(Float(-4).bitPattern))
+    let stateDict = try loadStateDict(bytes: writer.archive(zip64: true), path: "zip64.pt")
+    #expect(stateDict["w"] == StoredTensor(shape: [2], elementType: .float32, values: [1.5, -4]))
+}
+
+@Test func zipCommentAfterEndRecordAccepted() throws {
+    var archive = zipCheckpoint(pickle: Pickle.stateDict(name: "w", key: "0", count: 1, offset: 0, shape: [], strides: [], legacy: false), storages: ["0": [3]])
+    // Rewrite the comment length (last two bytes) and append the comment.
+    archive.replaceSubrange((archive.count - 2)..<archive.count, with: le16(5))
+    archive += Array("hello".utf8)
+    #expect(try loadStateDict(bytes: archive, path: "comment.pt")["w"]?.values == [3])
+}
+
 // MARK: - Legacy streams
+
+@Test func python2StringsInLegacyStreamAccepted() throws {
+    // Python 2 pickles str as SHORT_BINSTRING ('U'), as in checkpoints from 2017.
+    var object = Pickle.stateDict(name: "w", key: "9", count: 1, offset: 0, shape: [], strides: [], legacy: true)
+    let binunicodeName = Pickle.string("w")
+    if let range = object.firstRange(of: binunicodeName) { object.replaceSubrange(range, with: [0x55, 1, UInt8(ascii: "w")]) }
+    let stream = legacyStream(object: object, storages: [("9", [7])])
+    #expect(try loadStateDict(bytes: stream, path: "py2.pth")["w"]?.values == [7])
+}
+
+@Test func legacyStorageViewHonoured() throws {
+    // view_metadata ('v', 2, 3) selects elements 2..<5 of the root storage.
+    var object = Pickle.stateDict(name: "w", key: "9", count: 6, offset: 1, shape: [2], strides: [1], legacy: true)
+    let view = Pickle.mark + Pickle.string("v") + Pickle.int(2) + Pickle.int(3) + Pickle.tuple
+    let noneThenTuple = Pickle.none + Pickle.tuple + Pickle.persistentID
+    if let range = object.firstRange(of: noneThenTuple) { object.replaceSubrange(range, with: view + Pickle.tuple + Pickle.persistentID) }
+    let stream = legacyStream(object: object, storages: [("9", [0, 1, 2, 3, 4, 5])])
+    #expect(try loadStateDict(bytes: stream, path: "view.pth")["w"]?.values == [3, 4])
+}
 
 @Test func handBuiltLegacyStreamLoads() throws {
     let object = Pickle.stateDict(name: "w", key: "9", count: 3, offset: 0, shape: [3], strides: [1], legacy: true)

@@ -2,7 +2,7 @@ import Checkpoints
 import Foundation
 import Testing
 
-/// A safetensors file with the given JSON header (padded to 8 bytes) and data section.
+/// Builds a safetensors file from a JSON header, padded to 8 bytes, and a data section.
 private func safetensors(_ header: String, data: [UInt8]) -> [UInt8] {
     var json = Array(header.utf8)
     json += [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8)
