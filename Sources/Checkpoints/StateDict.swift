@@ -88,7 +88,7 @@ enum CheckpointFormat: Equatable {
 
 /// Maximum number of Float32 values all tensors of a checkpoint may expand to, per byte of
 /// the file. Tensors that do not share elements stay below 1 per byte, because each element
-/// takes at least 2 bytes; the bound stops stride-0 views from expanding a small file into
+/// takes at least 2 bytes. The bound stops stride-0 views from expanding a small file into
 /// gigabytes.
 let maximumElementsPerFileByte = 4
 

@@ -32,7 +32,7 @@ struct ZipWriter {
 
     mutating func add(_ name: String, text: String) { add(name, Array(text.utf8)) }
 
-    /// The archive bytes. With `zip64`, the central directory stores sizes and offsets in
+    /// Assembles the archive. With `zip64`, the central directory stores sizes and offsets in
     /// ZIP64 extra fields and the end record points to a ZIP64 end record, as writers do for
     /// archives over 4 GiB.
     func archive(zip64: Bool = false) -> [UInt8] {

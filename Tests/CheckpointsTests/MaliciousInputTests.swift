@@ -270,6 +270,16 @@ private func zipCheckpoint(pickle: [UInt8], storages: [String: [Float]] = [:], b
     #expect(try loadStateDict(bytes: stream, path: "py2.pth")["w"]?.values == [7])
 }
 
+@Test func legacyRebuildTensorWithFourArgumentsAccepted() throws {
+    // torch before 0.4 pickled tensors as _rebuild_tensor(storage, offset, size, stride).
+    var object = Pickle.stateDict(name: "w", key: "9", count: 4, offset: 0, shape: [2, 2], strides: [1, 2], legacy: true)
+    object.replaceSubrange(object.firstRange(of: Array("_rebuild_tensor_v2".utf8))!, with: Array("_rebuild_tensor".utf8))
+    let trailingArguments = [0x89] + Pickle.none + Pickle.tuple + Pickle.reduce
+    object.replaceSubrange(object.firstRange(of: trailingArguments)!, with: Pickle.tuple + Pickle.reduce)
+    let stream = legacyStream(object: object, storages: [("9", [1, 2, 3, 4])])
+    #expect(try loadStateDict(bytes: stream, path: "old.pth")["w"]?.values == [1, 3, 2, 4])
+}
+
 @Test func legacyStorageViewHonoured() throws {
     // view_metadata ('v', 2, 3) selects elements 2..<5 of the root storage.
     var object = Pickle.stateDict(name: "w", key: "9", count: 6, offset: 1, shape: [2], strides: [1], legacy: true)

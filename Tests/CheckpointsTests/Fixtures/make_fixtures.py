@@ -12,7 +12,6 @@ expected.json     per tensor: shape, element type and the float32 bit patterns o
 import json
 import os
 import struct
-from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -24,7 +23,9 @@ def state_dict():
     base = torch.arange(10, dtype=torch.float32) * 0.25 - 1.0
     matrix = torch.tensor([[1.5, -2.0, 3.25], [0.0, -0.0, 1e-3]], dtype=torch.float32)
     half = torch.tensor([1.0, -0.5, 6.1e-5, 5.96e-8, -0.0, float("inf"), 65504.0], dtype=torch.float16)
-    return OrderedDict(
+    # A module's state_dict() carries the `_metadata` attribute, which the pickle sets by BUILD.
+    tensors = torch.nn.Linear(3, 2).state_dict()
+    tensors.update(
         [
             ("conv.weight", matrix),
             ("conv.half", half),
@@ -36,6 +37,7 @@ def state_dict():
             ("empty", torch.zeros(0, 3)),
         ]
     )
+    return tensors
 
 
 def expected(tensors):
@@ -68,6 +70,7 @@ def write_safetensors(path):
 
 
 def main():
+    torch.manual_seed(0)
     tensors = state_dict()
     torch.save(tensors, os.path.join(HERE, "small.pt"))
     torch.save(tensors, os.path.join(HERE, "small-legacy.pt"), _use_new_zipfile_serialization=False)
