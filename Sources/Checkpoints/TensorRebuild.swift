@@ -50,11 +50,10 @@ func materialize(
     _ descriptor: TensorDescriptor, name: String, bytes: [UInt8], storageRange: Range<Int>, path: String
 ) throws -> StoredTensor {
     let storage = descriptor.storage
-    guard case .supported(let elementType) = storage.kind else {
-        if case .unsupported(let typeName) = storage.kind {
-            throw CheckpointError.unsupportedElementType(path: path, tensor: name, type: typeName)
-        }
-        preconditionFailure("unreachable")
+    let elementType: StoredElementType
+    switch storage.kind {
+    case .supported(let type): elementType = type
+    case .unsupported(let typeName): throw CheckpointError.unsupportedElementType(path: path, tensor: name, type: typeName)
     }
     let outOfRange = { (reason: String) in CheckpointError.storageOutOfRange(path: path, tensor: name, reason: reason) }
 
@@ -72,12 +71,12 @@ func materialize(
     guard let count = elementCount(descriptor.shape) else {
         throw outOfRange("the element count of shape \(descriptor.shape) overflows")
     }
-    if count > 0 {
-        guard let lastIndex = lastElementIndex(descriptor), lastIndex < window.count else {
-            throw outOfRange(
-                "storage offset \(descriptor.offset), shape \(descriptor.shape) and strides \(descriptor.strides) "
-                    + "address elements past the end of its storage of \(window.count) elements")
-        }
+    // An empty tensor reads nothing, so its storage offset is not checked.
+    guard count > 0 else { return StoredTensor(shape: descriptor.shape, elementType: elementType, values: []) }
+    guard let lastIndex = lastElementIndex(descriptor), lastIndex < window.count else {
+        throw outOfRange(
+            "storage offset \(descriptor.offset), shape \(descriptor.shape) and strides \(descriptor.strides) "
+                + "address elements past the end of its storage of \(window.count) elements")
     }
 
     let firstByte = storageRange.lowerBound + (window.lowerBound + descriptor.offset) * elementSize
@@ -113,10 +112,11 @@ private func lastElementIndex(_ descriptor: TensorDescriptor) -> Int? {
 
 /// Reads `count` elements of a strided view starting at `firstByte`, walking the indices in
 /// row-major order. Callers have checked that every addressed element lies within `bytes`.
+/// The index walk uses wrapping arithmetic because carrying past a size-1 axis with a huge
+/// stride briefly leaves the valid range before the carry subtracts it again.
 private func gatherValues(
     bytes: [UInt8], firstByte: Int, elementType: StoredElementType, shape: [Int], strides: [Int], count: Int
 ) -> [Float] {
-    guard count > 0 else { return [] }
     let elementSize = elementType.byteCount
     var values = [Float](repeating: 0, count: count)
     bytes.withUnsafeBytes { raw in
@@ -134,9 +134,9 @@ private func gatherValues(
                 var axis = shape.count - 1
                 while axis >= 0 {
                     position[axis] += 1
-                    elementOffset += strides[axis]
+                    elementOffset &+= strides[axis]
                     if position[axis] < shape[axis] { break }
-                    elementOffset -= strides[axis] * shape[axis]
+                    elementOffset &-= strides[axis] &* shape[axis]
                     position[axis] = 0
                     axis -= 1
                 }

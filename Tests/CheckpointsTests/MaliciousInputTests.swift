@@ -99,6 +99,21 @@ private func zipCheckpoint(pickle: [UInt8], storages: [String: [Float]] = [:], b
     }
 }
 
+@Test func emptyTensorWithHugeOffsetLoads() throws {
+    // size (0, 2) at storage offset 255 of a 4-element storage reads no element.
+    let pickle = Pickle.stateDict(name: "w", key: "0", count: 4, offset: 255, shape: [0, 2], strides: [2, 1], legacy: false)
+    let stateDict = try loadStateDict(bytes: zipCheckpoint(pickle: pickle, storages: ["0": [1, 2, 3, 4]]), path: "empty.pt")
+    #expect(stateDict["w"] == StoredTensor(shape: [0, 2], elementType: .float32, values: []))
+}
+
+@Test func hugeStrideOnUnitAxisLoads() throws {
+    // Axis 1 has size 1 and stride Int.max (as LONG1), axis 0 walks elements 0 and 2.
+    var pickle = Pickle.stateDict(name: "w", key: "0", count: 4, offset: 0, shape: [2, 1], strides: [2, 255], legacy: false)
+    pickle.replaceSubrange(pickle.firstRange(of: [0x4b, 0xff])!, with: [0x8a, 8] + le64(UInt64(Int.max)))
+    let stateDict = try loadStateDict(bytes: zipCheckpoint(pickle: pickle, storages: ["0": [1, 2, 3, 4]]), path: "unit.pt")
+    #expect(stateDict["w"]?.values == [1, 3])
+}
+
 @Test func zeroStrideExpansionRejected() {
     // A 250-element view with stride 0 of a single stored element.
     let pickle = Pickle.stateDict(name: "w", key: "0", count: 1, offset: 0, shape: [250, 250], strides: [0, 0], legacy: false)
