@@ -1,0 +1,42 @@
+import Foundation
+
+// libFuzzer entry point for the checkpoint readers. Each input is read three ways: as a
+// whole checkpoint file (zip, legacy or safetensors, by its first bytes), as a zip-format
+// data.pkl whose storages all resolve to one 64-byte buffer, and as the object pickle of a
+// legacy stream. Thrown CheckpointErrors are expected. Crashes, sanitizer reports, other
+// error types and memory blow-ups are bugs.
+
+private let fakeStorage = [UInt8](repeating: 0x3c, count: 64)
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCheckpoints(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    let bytes = start.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
+    expectOnlyCheckpointErrors { _ = try loadStateDict(bytes: bytes, path: "input") }
+    expectOnlyCheckpointErrors { _ = try loadZipPickle(bytes) }
+    expectOnlyCheckpointErrors { _ = try loadStateDict(bytes: legacyHeader + bytes, path: "legacy input") }
+    return 0
+}
+
+private func loadZipPickle(_ bytes: [UInt8]) throws -> [String: StoredTensor] {
+    var unpickler = Unpickler(
+        bytes: bytes, range: 0..<bytes.count, path: "input", entry: "data.pkl",
+        persistentLoad: TorchZipReader.loadStorageReference)
+    let result = try unpickler.load()
+    return try extractStateDict(from: result, path: "input", fileSize: bytes.count) { name, descriptor in
+        try materialize(descriptor, name: name, bytes: fakeStorage, storageRange: 0..<fakeStorage.count, path: "input")
+    }
+}
+
+/// The magic number, protocol version and sys_info pickles that open a legacy stream.
+private let legacyHeader: [UInt8] =
+    CheckpointFormat.legacyPrefix + [0x2e] + [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e] + [0x80, 0x02, 0x7d, 0x2e]
+
+private func expectOnlyCheckpointErrors(_ body: () throws -> Void) {
+    do {
+        try body()
+    } catch is CheckpointError {
+        return
+    } catch {
+        fatalError("a reader threw \(type(of: error)) instead of CheckpointError: \(error)")
+    }
+}
