@@ -3,7 +3,7 @@ import LinearAlgebra
 import Testing
 import Zoo
 
-/// The state dict of a seeded random model, keyed as torchvision keys it.
+/// Builds a seeded random model with its BatchNorms kept and returns its weights by state dict key.
 func randomStateDict(_ architecture: Architecture, options: ZooOptions = ZooOptions(), seed: UInt64 = 5) throws -> [String: Tensor<Float>] {
     var unfolded = options
     unfolded.keepBatchNorm = true

@@ -127,7 +127,7 @@ enum ZooBuildCommand: Command {
         }
     }
 
-    /// Where `zoo build` takes the weights from, after checking that exactly one source was given.
+    /// Source of the weights for `zoo build`, built after checking that exactly one source was given.
     enum WeightSource: CustomStringConvertible {
         case checkpoint(URL)
         case random(seed: UInt64)
@@ -143,7 +143,7 @@ enum ZooBuildCommand: Command {
                 throw UsageError("--weights and --random exclude each other: pass only one", command: spec.name)
             case (.some(let path), false):
                 guard seed == nil else {
-                    throw UsageError("--seed applies only to --random weights; remove it or pass --random instead of --weights", command: spec.name)
+                    throw UsageError("--seed applies only to --random weights: remove it, or pass --random instead of --weights", command: spec.name)
                 }
                 guard FileManager.default.fileExists(atPath: path) else { throw CLIError.fileNotFound(path: path, what: "checkpoint") }
                 self = .checkpoint(URL(fileURLWithPath: path))
@@ -192,7 +192,7 @@ enum ZooBuildCommand: Command {
 }
 
 extension String {
-    /// The string with spaces in front up to `width` characters.
+    /// Pads the string with leading spaces to `width` characters.
     fileprivate func leftPadded(to width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
     }
