@@ -93,7 +93,7 @@ func vggRejectsSizesWithoutPlainPooling(_ size: Int) throws {
     }
 }
 
-/// A 10-class ResNet-18 on a 2×3×64×48 batch gives the same logits on the built-in engine as on ONNX Runtime.
+/// A 10-class ResNet-18 passes onnx.checker and, on a 2×3×64×48 batch, gives the same logits on the built-in engine as on ONNX Runtime.
 @Test(.enabled(if: OnnxRuntimeOracle.available, "needs Python with onnxruntime"))
 func smallInputBatchRunsOnBothEngines() throws {
     let options = ZooOptions(classes: 10, inputHeight: 64, inputWidth: 48)
@@ -105,6 +105,7 @@ func smallInputBatchRunsOnBothEngines() throws {
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("resnet18.onnx")
     try model.save(to: url)
+    try OnnxRuntimeOracle.check(modelFile: url)
 
     let expected = try #require(try OnnxRuntimeOracle.run(modelFile: url, inputs: ["input": image])["logits"])
     let actual = try #require(try InferenceSession(model: model).run(inputs: ["input": image])["logits"])
