@@ -28,6 +28,6 @@ public enum ZooError: Error, Equatable, CustomStringConvertible {
 /// Lists the first 20 names, then how many more there are, so that a whole wrong checkpoint does not flood the message.
 private func listed(_ names: [String]) -> String {
     let limit = 20
-    let shown = names.prefix(limit).joined(separator: ", ")
-    return names.count > limit ? "\(shown), … and \(names.count - limit) more" : shown
+    let head = names.prefix(limit).joined(separator: ", ")
+    return names.count > limit ? "\(head), … and \(names.count - limit) more" : head
 }

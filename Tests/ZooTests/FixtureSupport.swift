@@ -94,7 +94,7 @@ func fixtureWeights(fixture: Model, model: Model) -> (weights: [String: Tensor<F
     return (weights, mismatches)
 }
 
-/// A [1, 3, height, width] image of uniform values in [-1, 1) from a fixed seed.
+/// Draws a [1, 3, height, width] image of uniform values in [-1, 1) from a fixed seed.
 func seededImage(height: Int = 224, width: Int = 224, seed: UInt64 = 7) -> Tensor<Float> {
     var generator = SplitMix64(seed: seed)
     let count = 3 * height * width

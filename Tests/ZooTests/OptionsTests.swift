@@ -32,10 +32,10 @@ func parameterCountMatchesTorchvision(_ architecture: Architecture, _ expected: 
 
 @Test func foldingRemovesConvBatchNorms() throws {
     let folded = try Architecture.resnet18.buildModel(weights: .random(seed: 1))
-    let kept = try Architecture.resnet18.buildModel(weights: .random(seed: 1), options: ZooOptions(keepBatchNorm: true))
+    let unfolded = try Architecture.resnet18.buildModel(weights: .random(seed: 1), options: ZooOptions(keepBatchNorm: true))
 
     #expect(folded.graph.nodes.filter { $0.opType == "BatchNormalization" }.isEmpty)
-    #expect(kept.graph.nodes.filter { $0.opType == "BatchNormalization" }.count == 20)
+    #expect(unfolded.graph.nodes.filter { $0.opType == "BatchNormalization" }.count == 20)
     #expect(folded.graph.initializers["layer1.0.conv1.bias"]?.shape == [64])
 }
 
