@@ -37,6 +37,8 @@ public struct StoredTensor: Sendable, Equatable {
 /// the key `state_dict` or `model` (as training checkpoints do, next to `epoch` or
 /// `optimizer`) yields that inner dict. Pickles are read by a restricted unpickler that
 /// allows only the globals a state dict needs, so loading never runs code from the file.
+/// The whole file is read into memory, so peak memory is about the file size plus 4 bytes
+/// per tensor element.
 /// - Throws: `CheckpointError` naming the file and, where it applies, the archive entry,
 ///   byte offset, opcode, global, tensor or header field at fault.
 public func loadStateDict(contentsOf url: URL) throws -> [String: StoredTensor] {
