@@ -36,7 +36,7 @@ private func loadZipPickle(_ bytes: [UInt8]) throws -> [String: StoredTensor] {
 
 /// The magic number, protocol version and sys_info pickles that open a legacy stream.
 private let legacyHeader: [UInt8] =
-    CheckpointFormat.legacyPrefix + [0x2e] + [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e] + [0x80, 0x02, 0x7d, 0x2e]
+    [0x80, 0x02, 0x8a, 0x0a] + CheckpointFormat.legacyMagic + [0x2e] + [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e] + [0x80, 0x02, 0x7d, 0x2e]
 
 private func expectOnlyCheckpointErrors(_ body: () throws -> Void) {
     do {

@@ -28,6 +28,8 @@ private let saveScript = """
     tensors["extra.parameter"] = torch.nn.Parameter(torch.randn(3, 2))
     torch.save(tensors, f"{folder}/zip.pt")
     torch.save(tensors, f"{folder}/legacy.pt", _use_new_zipfile_serialization=False)
+    torch.save(tensors, f"{folder}/zip-protocol4.pt", pickle_protocol=4)
+    torch.save(tensors, f"{folder}/legacy-protocol4.pt", pickle_protocol=4, _use_new_zipfile_serialization=False)
     manifest = {}
     for index, (name, tensor) in enumerate(tensors.items()):
         tensor.detach().float().contiguous().numpy().tofile(f"{folder}/{index}.bin")
@@ -70,4 +72,14 @@ func zipCheckpointBitIdenticalToTorch() throws {
 @Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
 func legacyCheckpointBitIdenticalToTorch() throws {
     try expectBitIdentical("legacy.pt")
+}
+
+@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
+func protocol4ZipCheckpointBitIdenticalToTorch() throws {
+    try expectBitIdentical("zip-protocol4.pt")
+}
+
+@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
+func protocol4LegacyCheckpointBitIdenticalToTorch() throws {
+    try expectBitIdentical("legacy-protocol4.pt")
 }
