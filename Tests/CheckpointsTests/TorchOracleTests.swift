@@ -64,22 +64,10 @@ private func expectBitIdentical(_ file: String) throws {
     }
 }
 
-@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
-func zipCheckpointBitIdenticalToTorch() throws {
-    try expectBitIdentical("zip.pt")
-}
-
-@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
-func legacyCheckpointBitIdenticalToTorch() throws {
-    try expectBitIdentical("legacy.pt")
-}
-
-@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
-func protocol4ZipCheckpointBitIdenticalToTorch() throws {
-    try expectBitIdentical("zip-protocol4.pt")
-}
-
-@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
-func protocol4LegacyCheckpointBitIdenticalToTorch() throws {
-    try expectBitIdentical("legacy-protocol4.pt")
+/// Both torch.save formats, with the default pickle protocol 2 and with protocol 4.
+@Test(
+    .enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"),
+    arguments: ["zip.pt", "legacy.pt", "zip-protocol4.pt", "legacy-protocol4.pt"])
+func checkpointBitIdenticalToTorch(file: String) throws {
+    try expectBitIdentical(file)
 }
