@@ -15,7 +15,7 @@ public enum StoredElementType: String, Sendable, Equatable {
 }
 
 /// One tensor of a state dict: its shape, its stored element type, and its values widened to
-/// Float32 in row-major order. Float16 and BFloat16 widen exactly; Int64 values convert
+/// Float32 in row-major order. Float16 and BFloat16 widen exactly, and Int64 values convert
 /// exactly up to 2^24 in magnitude and round to the nearest Float32 beyond.
 public struct StoredTensor: Sendable, Equatable {
     public var shape: [Int]
@@ -51,7 +51,7 @@ public func loadStateDict(contentsOf url: URL) throws -> [String: StoredTensor] 
     return try loadStateDict(bytes: [UInt8](data), path: url.path)
 }
 
-/// Reads a state dict from checkpoint bytes held in memory; `path` names the source in errors.
+/// Reads a state dict from checkpoint bytes in memory. `path` names the source in errors.
 public func loadStateDict(bytes: [UInt8], path: String) throws -> [String: StoredTensor] {
     switch CheckpointFormat.detect(bytes) {
     case .torchZip:
@@ -77,13 +77,13 @@ enum CheckpointFormat: Equatable {
     static func detect(_ bytes: [UInt8]) -> CheckpointFormat {
         if bytes.starts(with: [0x50, 0x4b, 0x03, 0x04]) { return .torchZip }
         if startsWithLegacyMagic(bytes) { return .torchLegacy }
-        // A JSON object after the 8-byte length marks safetensors; the reader then checks
+        // A JSON object after the 8-byte length marks safetensors. The reader then checks
         // the length itself, so that an oversized header gets a safetensors error.
         if bytes.count >= 9, bytes[8] == UInt8(ascii: "{") { return .safetensors }
         let prefix = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
         return .unknown(
             reason: "the first bytes [\(prefix)] match neither a zip archive (torch ≥ 1.6), "
-                + "the legacy torch.save magic number nor a safetensors header; "
+                + "the legacy torch.save magic number nor a safetensors header, so "
                 + "re-save the weights with torch.save(model.state_dict(), path) or safetensors")
     }
 }
