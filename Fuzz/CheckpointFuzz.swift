@@ -11,10 +11,17 @@ private let fakeStorage = [UInt8](repeating: 0x3c, count: 64)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCheckpoints(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     let bytes = start.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
-    expectOnlyCheckpointErrors { _ = try loadStateDict(bytes: bytes, path: "input") }
-    expectOnlyCheckpointErrors { _ = try loadZipPickle(bytes) }
-    expectOnlyCheckpointErrors { _ = try loadStateDict(bytes: legacyHeader + bytes, path: "legacy input") }
+    expectOnlyCheckpointErrors { checkShapes(try loadStateDict(bytes: bytes, path: "input")) }
+    expectOnlyCheckpointErrors { checkShapes(try loadZipPickle(bytes)) }
+    expectOnlyCheckpointErrors { checkShapes(try loadStateDict(bytes: legacyHeader + bytes, path: "legacy input")) }
     return 0
+}
+
+/// Traps unless every tensor has exactly as many values as its shape has elements.
+private func checkShapes(_ stateDict: [String: StoredTensor]) {
+    for (name, tensor) in stateDict where elementCount(tensor.shape) != tensor.values.count {
+        fatalError("tensor '\(name)' of shape \(tensor.shape) has \(tensor.values.count) values")
+    }
 }
 
 private func loadZipPickle(_ bytes: [UInt8]) throws -> [String: StoredTensor] {
@@ -29,7 +36,7 @@ private func loadZipPickle(_ bytes: [UInt8]) throws -> [String: StoredTensor] {
 
 /// The magic number, protocol version and sys_info pickles that open a legacy stream.
 private let legacyHeader: [UInt8] =
-    CheckpointFormat.legacyPrefix + [0x2e] + [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e] + [0x80, 0x02, 0x7d, 0x2e]
+    [0x80, 0x02, 0x8a, 0x0a] + CheckpointFormat.legacyMagic + [0x2e] + [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e] + [0x80, 0x02, 0x7d, 0x2e]
 
 private func expectOnlyCheckpointErrors(_ body: () throws -> Void) {
     do {

@@ -1,5 +1,5 @@
 // Little-endian integer loads from byte arrays. Callers check `offset + size <= bytes.count`
-// first; these functions trap on out-of-range offsets like any array subscript.
+// first, because these functions trap on out-of-range offsets like any array subscript.
 
 func littleEndianUInt16(_ bytes: [UInt8], at offset: Int) -> UInt16 {
     UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8

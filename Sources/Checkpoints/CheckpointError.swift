@@ -45,42 +45,42 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case .unreadableFile(let path, let reason):
             return "\(path): cannot read the file: \(reason)"
         case .truncated(let path, let entry, let offset, let needed):
-            return "\(path): \(entry) is truncated: \(needed) bytes expected at byte offset \(offset); "
-                + "the file is incomplete, download or save it again"
+            return "\(path): \(entry) is truncated: \(needed) bytes expected at byte offset \(offset). "
+                + "The file is incomplete, so download or save it again"
         case .malformedZip(let path, let offset, let reason):
             return "\(path): invalid zip archive at byte offset \(offset): \(reason)"
         case .compressedEntry(let path, let entry, let method):
-            return "\(path): zip entry '\(entry)' uses compression method \(method); torch.save "
+            return "\(path): zip entry '\(entry)' uses compression method \(method), but torch.save "
                 + "writes entries uncompressed (method 0), so re-save the checkpoint with torch.save"
         case .missingEntry(let path, let entry):
-            return "\(path): the archive has no entry '\(entry)'; it is not a complete torch.save checkpoint"
+            return "\(path): the archive has no entry '\(entry)', so it is not a complete torch.save checkpoint"
         case .unsupportedByteOrder(let path, let byteOrder):
-            return "\(path): tensors are stored in '\(byteOrder)' byte order; only little-endian "
+            return "\(path): tensors are stored in '\(byteOrder)' byte order, but only little-endian "
                 + "checkpoints are supported, so re-save it on a little-endian machine"
         case .unsupportedOpcode(let path, let entry, let opcode, let offset):
             return "\(path): \(entry): pickle opcode 0x\(String(opcode, radix: 16)) at byte offset \(offset) "
-                + "is not allowed in a state dict; save only model.state_dict()"
+                + "is not allowed in a state dict. Save only model.state_dict()"
         case .forbiddenGlobal(let path, let entry, let global, let offset):
             return "\(path): \(entry): global '\(global)' at byte offset \(offset) is not allowed in a "
-                + "state dict and is not loaded, because unpickling it could run code; save only model.state_dict()"
+                + "state dict and is not loaded, because unpickling it could run code. Save only model.state_dict()"
         case .malformedPickle(let path, let entry, let offset, let reason):
             return "\(path): \(entry): invalid pickle at byte offset \(offset): \(reason)"
         case .limitExceeded(let path, let entry, let offset, let limit):
             return "\(path): \(entry): pickle exceeds the limit of \(limit) at byte offset \(offset)"
         case .unsupportedElementType(let path, let tensor, let type):
-            return "\(path): tensor '\(tensor)' has element type \(type); supported are float32, "
-                + "float16, bfloat16 and int64, so convert it (tensor.float()) before saving"
+            return "\(path): tensor '\(tensor)' has element type \(type), but only float32, "
+                + "float16, bfloat16 and int64 are supported, so convert it (tensor.float()) before saving"
         case .storageOutOfRange(let path, let tensor, let reason):
             return "\(path): tensor '\(tensor)': \(reason)"
         case .expansionLimitExceeded(let path, let tensor, let limit):
             return "\(path): tensor '\(tensor)' brings the state dict past \(limit) values (4 per byte of "
-                + "the file) because its strides repeat storage elements; save tensor.contiguous() instead"
+                + "the file) because its strides repeat storage elements. Save tensor.contiguous() instead"
         case .malformedLegacyStream(let path, let offset, let reason):
             return "\(path): invalid legacy torch.save stream at byte offset \(offset): \(reason)"
         case .malformedSafetensors(let path, let field, let reason):
             return "\(path): invalid safetensors header field '\(field)': \(reason)"
         case .notAStateDict(let path, let reason):
-            return "\(path): not a state dict: \(reason); save model.state_dict()"
+            return "\(path): not a state dict: \(reason). Save model.state_dict()"
         }
     }
 }

@@ -23,7 +23,7 @@ enum PickleObject {
     case dictionary(PickleDictionary)
 }
 
-/// A dict key; state dicts and their metadata use only strings and integers as keys.
+/// A dict key. State dicts and their metadata use only strings and integers as keys.
 enum PickleKey: Hashable, CustomStringConvertible {
     case string(String)
     case int(Int)
@@ -57,7 +57,7 @@ struct PickleDictionary {
     }
 }
 
-/// Globals the restricted unpickler resolves; every other `module.name` is rejected.
+/// Globals the restricted unpickler resolves. Every other `module.name` is rejected.
 enum PickleGlobal: Equatable {
     case orderedDict
     case rebuildTensorV2

@@ -90,12 +90,12 @@ struct SafetensorsReader {
         return Entry(name: name, elementType: elementType, shape: shape, data: offsets[0]..<offsets[1])
     }
 
-    /// Non-negative JSON integers; booleans and fractions are rejected.
+    /// Reads an array of non-negative JSON integers, rejecting booleans and fractions.
     private func integers(_ value: Any?, field: String) throws -> [Int] {
         guard let array = value as? [Any] else { throw malformed(field, "missing or not an array") }
         return try array.map { element in
-            // JSONSerialization returns booleans and fractions as NSNumber too; their
-            // Objective-C type codes are "c" (char) and "d" (double).
+            // JSONSerialization returns booleans and fractions as NSNumber too, with the
+            // Objective-C type codes "c" (char) and "d" (double).
             guard let number = element as? NSNumber, !["c", "d", "f"].contains(String(cString: number.objCType)),
                 let integer = element as? Int, integer >= 0
             else {

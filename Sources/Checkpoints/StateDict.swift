@@ -15,7 +15,7 @@ public enum StoredElementType: String, Sendable, Equatable {
 }
 
 /// One tensor of a state dict: its shape, its stored element type, and its values widened to
-/// Float32 in row-major order. Float16 and BFloat16 widen exactly; Int64 values convert
+/// Float32 in row-major order. Float16 and BFloat16 widen exactly, and Int64 values convert
 /// exactly up to 2^24 in magnitude and round to the nearest Float32 beyond.
 public struct StoredTensor: Sendable, Equatable {
     public var shape: [Int]
@@ -37,6 +37,8 @@ public struct StoredTensor: Sendable, Equatable {
 /// the key `state_dict` or `model` (as training checkpoints do, next to `epoch` or
 /// `optimizer`) yields that inner dict. Pickles are read by a restricted unpickler that
 /// allows only the globals a state dict needs, so loading never runs code from the file.
+/// The whole file is read into memory, so peak memory is about the file size plus 4 bytes
+/// per tensor element.
 /// - Throws: `CheckpointError` naming the file and, where it applies, the archive entry,
 ///   byte offset, opcode, global, tensor or header field at fault.
 public func loadStateDict(contentsOf url: URL) throws -> [String: StoredTensor] {
@@ -49,7 +51,7 @@ public func loadStateDict(contentsOf url: URL) throws -> [String: StoredTensor] 
     return try loadStateDict(bytes: [UInt8](data), path: url.path)
 }
 
-/// Reads a state dict from checkpoint bytes held in memory; `path` names the source in errors.
+/// Reads a state dict from checkpoint bytes in memory. `path` names the source in errors.
 public func loadStateDict(bytes: [UInt8], path: String) throws -> [String: StoredTensor] {
     switch CheckpointFormat.detect(bytes) {
     case .torchZip:
@@ -68,20 +70,20 @@ enum CheckpointFormat: Equatable {
     case torchZip, torchLegacy, safetensors
     case unknown(reason: String)
 
-    /// Pickle protocol 2 header followed by LONG1 with the 10-byte magic number
-    /// 0x1950a86a20f9469cfc6c, which the legacy torch.save writes first.
-    static let legacyPrefix: [UInt8] = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]
+    /// The magic number 0x1950a86a20f9469cfc6c in little-endian order, as the legacy
+    /// torch.save pickles it first (LONG1 with 10 bytes).
+    static let legacyMagic: [UInt8] = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]
 
     static func detect(_ bytes: [UInt8]) -> CheckpointFormat {
         if bytes.starts(with: [0x50, 0x4b, 0x03, 0x04]) { return .torchZip }
-        if bytes.starts(with: legacyPrefix) { return .torchLegacy }
-        // A JSON object after the 8-byte length marks safetensors; the reader then checks
+        if startsWithLegacyMagic(bytes) { return .torchLegacy }
+        // A JSON object after the 8-byte length marks safetensors. The reader then checks
         // the length itself, so that an oversized header gets a safetensors error.
         if bytes.count >= 9, bytes[8] == UInt8(ascii: "{") { return .safetensors }
         let prefix = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
         return .unknown(
             reason: "the first bytes [\(prefix)] match neither a zip archive (torch ≥ 1.6), "
-                + "the legacy torch.save magic number nor a safetensors header; "
+                + "the legacy torch.save magic number nor a safetensors header, so "
                 + "re-save the weights with torch.save(model.state_dict(), path) or safetensors")
     }
 }
@@ -91,6 +93,16 @@ enum CheckpointFormat: Equatable {
 /// takes at least 2 bytes. The bound stops stride-0 views from expanding a small file into
 /// gigabytes.
 let maximumElementsPerFileByte = 4
+
+/// True when the bytes start with a pickle of protocol 2 to 5 whose first value is the legacy
+/// magic number. Protocols 4 and 5 put a FRAME opcode with an 8-byte length before it.
+private func startsWithLegacyMagic(_ bytes: [UInt8]) -> Bool {
+    guard bytes.count >= 2, bytes[0] == 0x80, (2...5).contains(bytes[1]) else { return false }
+    var position = 2
+    if position < bytes.count, bytes[position] == 0x95 { position += 9 }
+    guard position <= bytes.count else { return false }
+    return bytes[position...].starts(with: [0x8a, 0x0a] + CheckpointFormat.legacyMagic)
+}
 
 /// Picks the state dict out of an unpickled checkpoint: the top-level dict itself when all
 /// its values are tensors, else its `state_dict` or `model` entry, and converts the tensors.

@@ -146,7 +146,7 @@ private func gatherValues(
     return values
 }
 
-/// True when the strides are those of a contiguous row-major tensor; dimensions of size 1
+/// True when the strides are those of a contiguous row-major tensor. Dimensions of size 1
 /// may carry any stride.
 private func isRowMajor(shape: [Int], strides: [Int]) -> Bool {
     var expected = 1

@@ -49,8 +49,7 @@ struct TorchLegacyReader {
     }
 
     private func checkMagicNumber(_ result: PickleResult) throws {
-        let magic = Array(CheckpointFormat.legacyPrefix.dropFirst(4))
-        guard case .largeInt(let value) = result.root, value == magic else {
+        guard case .largeInt(let value) = result.root, value == CheckpointFormat.legacyMagic else {
             throw CheckpointError.malformedLegacyStream(path: path, offset: 0, reason: "the first pickle is not the magic number 0x1950a86a20f9469cfc6c")
         }
     }
@@ -58,7 +57,7 @@ struct TorchLegacyReader {
     private func checkProtocolVersion(_ result: PickleResult) throws {
         guard case .int(let version) = result.root, version == Self.protocolVersion else {
             throw CheckpointError.malformedLegacyStream(
-                path: path, offset: CheckpointFormat.legacyPrefix.count,
+                path: path, offset: 0,
                 reason: "the protocol version is not \(Self.protocolVersion)")
         }
     }

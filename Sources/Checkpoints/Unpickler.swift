@@ -1,18 +1,20 @@
 /// A restricted unpickler for state dicts. Like torch.load with `weights_only=True`, it
 /// implements only the opcodes of pickle protocols 1–5 that state dicts use, resolves only
 /// allowlisted globals (`PickleGlobal`), applies BUILD only to dicts and tensors, and calls
-/// nothing from the file. Tensors come back as `TensorDescriptor` values that name their storage; the caller
-/// reads storage bytes afterwards.
+/// nothing from the file. Tensors come back as `TensorDescriptor` values that name their
+/// storage, and the caller reads the storage bytes afterwards.
 ///
 /// Memo, stack, mark and object counts are bounded, and every length is checked against the
 /// bytes left, so hostile input ends in a `CheckpointError` without unbounded allocation.
 struct Unpickler {
-    /// Maps the persistent id of BINPERSID (a tuple in `PickleResult`) to a value; throws
+    /// Maps the persistent id of BINPERSID (a tuple in `PickleResult`) to a value, or throws
     /// `PickleFailure` to reject it.
     typealias PersistentLoad = (PickleValue, PickleResult) throws -> PickleValue
 
     static let maximumStackCount = 1 << 20
     static let maximumMarkDepth = 1 << 16
+    /// torch 2.13 stores about 9 memo entries per tensor of a state dict, so this admits
+    /// state dicts of about 100,000 tensors.
     static let maximumMemoCount = 1 << 20
     static let maximumObjectCount = 1 << 22
 
@@ -22,7 +24,7 @@ struct Unpickler {
     let entry: String
     let persistentLoad: PersistentLoad?
 
-    /// File offset of the next opcode; after `load()` it points past STOP.
+    /// File offset of the next opcode. After `load()` it is the offset just past STOP.
     private(set) var position: Int
     private var opcodeOffset = 0
     private var stack: [PickleValue] = []
@@ -44,7 +46,7 @@ struct Unpickler {
         while true {
             opcodeOffset = position
             let opcode = try readByte()
-            if opcode == Opcode.stop {
+            if opcode == 0x2e {  // STOP
                 let root = try pop()
                 return PickleResult(root: root, objects: objects)
             }
@@ -53,10 +55,6 @@ struct Unpickler {
     }
 
     // MARK: - Opcodes
-
-    private enum Opcode {
-        static let stop: UInt8 = 0x2e
-    }
 
     private mutating func execute(_ opcode: UInt8) throws {
         switch opcode {
@@ -172,7 +170,7 @@ struct Unpickler {
             switch items[pairStart] {
             case .string(let text): key = .string(text)
             case .int(let number): key = .int(number)
-            default: throw failure("dict key is \(describe(items[pairStart])); only strings and ints are allowed")
+            default: throw failure("dict key is \(describe(items[pairStart])), but only strings and ints are allowed")
             }
             dictionary.set(items[pairStart + 1], forKey: key)
         }
@@ -261,7 +259,7 @@ struct Unpickler {
             if case .dictionary = objects[index] { return }
         default: break
         }
-        throw failure("BUILD target is \(describe(target)); only dicts and tensors accept state")
+        throw failure("BUILD target is \(describe(target)), but only dicts and tensors accept state")
     }
 
     private mutating func call(_ global: PickleGlobal, with arguments: [PickleValue]) throws -> PickleValue {
@@ -421,7 +419,7 @@ struct Unpickler {
     private func describe(_ value: PickleValue) -> String { result.kindName(value) }
 }
 
-/// A rejection raised by persistent-id decoders and allowed calls; the unpickler adds the
+/// A rejection raised by persistent-id decoders and allowed calls. The unpickler adds the
 /// file, pickle and offset.
 struct PickleFailure: Error {
     var reason: String

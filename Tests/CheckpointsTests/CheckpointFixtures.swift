@@ -92,7 +92,7 @@ enum Pickle {
     static let stop: [UInt8] = [0x2e]
 
     /// `{name: _rebuild_tensor_v2(storage, offset, shape, strides, False, None)}` for one
-    /// FloatStorage named `key` of `count` elements; the id has 5 fields (zip) or 6 (legacy).
+    /// FloatStorage named `key` of `count` elements. The id has 5 fields (zip) or 6 (legacy).
     static func stateDict(name: String, key: String, count: UInt8, offset: UInt8, shape: [UInt8], strides: [UInt8], legacy: Bool) -> [UInt8] {
         var id = mark + string("storage") + global("torch", "FloatStorage") + string(key) + string("cpu") + int(count)
         if legacy { id += none }

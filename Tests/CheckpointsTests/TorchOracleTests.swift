@@ -28,6 +28,8 @@ private let saveScript = """
     tensors["extra.parameter"] = torch.nn.Parameter(torch.randn(3, 2))
     torch.save(tensors, f"{folder}/zip.pt")
     torch.save(tensors, f"{folder}/legacy.pt", _use_new_zipfile_serialization=False)
+    torch.save(tensors, f"{folder}/zip-protocol4.pt", pickle_protocol=4)
+    torch.save(tensors, f"{folder}/legacy-protocol4.pt", pickle_protocol=4, _use_new_zipfile_serialization=False)
     manifest = {}
     for index, (name, tensor) in enumerate(tensors.items()):
         tensor.detach().float().contiguous().numpy().tofile(f"{folder}/{index}.bin")
@@ -62,12 +64,10 @@ private func expectBitIdentical(_ file: String) throws {
     }
 }
 
-@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
-func zipCheckpointBitIdenticalToTorch() throws {
-    try expectBitIdentical("zip.pt")
-}
-
-@Test(.enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"))
-func legacyCheckpointBitIdenticalToTorch() throws {
-    try expectBitIdentical("legacy.pt")
+/// Both torch.save formats, with the default pickle protocol 2 and with protocol 4.
+@Test(
+    .enabled(if: TestEnvironment.pythonHasModules(["torch", "numpy"]), "needs torch and numpy in FACTORIZE_PYTHON"),
+    arguments: ["zip.pt", "legacy.pt", "zip-protocol4.pt", "legacy-protocol4.pt"])
+func checkpointBitIdenticalToTorch(file: String) throws {
+    try expectBitIdentical(file)
 }
