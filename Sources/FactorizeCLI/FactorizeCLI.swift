@@ -2,6 +2,7 @@
 let allCommands: [Command.Type] = [
     InitWeightsCommand.self, RunCommand.self, DecomposeCommand.self, CompressCommand.self, InspectCommand.self,
     EvalCommand.self, BenchCommand.self, ReportCommand.self, StudyCommand.self, TrainCommand.self, FinetuneCommand.self,
+    ZooCommand.self, ZooListCommand.self, ZooBuildCommand.self,
 ]
 
 /// Runs the `factorize` command line (the words after the program name) and
