@@ -58,7 +58,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Graph", "Datasets"]),
         .testTarget(name: "FactorizeCLITests", dependencies: ["TestSupport", "FactorizeCLI"]),
         .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study"]),
-        .testTarget(name: "CheckpointsTests", dependencies: ["TestSupport", "Checkpoints", "LinearAlgebra"]),
+        .testTarget(
+            name: "CheckpointsTests", dependencies: ["TestSupport", "Checkpoints", "LinearAlgebra"], exclude: ["Fixtures"]),
         .testTarget(name: "ZooTests", dependencies: ["TestSupport", "Zoo", "Checkpoints", "Graph", "ONNX", "Runtime", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v5]
