@@ -18,6 +18,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case invalidCheckpoint(path: String, detail: String)
     /// A dataset file is missing or malformed.
     case invalidDataset(path: String, detail: String)
+    /// The loss became infinite or NaN, so the weights would be destroyed by the next update.
+    case diverged(step: Int, loss: Float, learningRate: Double)
 
     public var description: String {
         switch self {
@@ -38,6 +40,9 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "checkpoint \(path): \(detail); delete it to start over"
         case .invalidDataset(let path, let detail):
             return "dataset \(path): \(detail)"
+        case .diverged(let step, let loss, let learningRate):
+            return "training diverged at step \(step): the loss is \(loss) at learning rate \(learningRate); "
+                + "the model was not written. Lower the learning rate (--lr) and run again"
         }
     }
 }

@@ -115,6 +115,10 @@ public final class Trainer {
         } else {
             value = Loss.softmaxCrossEntropy(logits: logits, labels: labels, labelSmoothing: configuration.labelSmoothing)
         }
+        // A non-finite loss would turn every weight into NaN at the update; stop before it.
+        guard value.loss.isFinite else {
+            throw TrainingError.diverged(step: state.step, loss: value.loss, learningRate: learningRate)
+        }
         session.backward([outputName: value.gradient])
         optimizer.step(session, learningRate: learningRate)
 
