@@ -8,11 +8,11 @@ public struct SingularValueDecomposition<Scalar: LAPACKScalar>: Sendable {
     public var vt: Tensor<Scalar>
     /// Singular values of the matrix in descending order: all `min(m, n)` of them
     /// from `svd`, `.full` and rank-choosing calls, only the kept ones from the
-    /// fixed-rank Gram path.
+    /// fixed-rank Gram and randomized paths.
     public var spectrum: [Scalar]
     /// Sum of the squared singular values that were dropped, `Σ_{i≥k} σᵢ²`, in
     /// `Double`. Equals `‖A − U·diag(σ)·Vᵀ‖²` (Eckart–Young). The fixed-rank Gram
-    /// path computes it as `‖A‖² − Σ_{i<k} σᵢ²`.
+    /// and randomized paths compute it as `‖A‖² − Σ_{i<k} σᵢ²`.
     public var discardedEnergy: Double
 
     /// Number of kept components `k`.
@@ -31,8 +31,9 @@ public struct SingularValueDecomposition<Scalar: LAPACKScalar>: Sendable {
 
 /// Algorithm choice for `truncatedSVD`.
 public enum SVDMethod: Sendable {
-    /// `gram`. Use `full` when singular values below `√ε · σ₁` matter, for
-    /// example to choose a rank from a small error target.
+    /// `gram`; for a fixed rank of at most an eighth of a matrix side of 2048 or more, the
+    /// randomized range finder (see `RandomizedSVD`). Use `full` when singular values below
+    /// `√ε · σ₁` matter, for example to choose a rank from a small error target.
     case automatic
     /// LAPACK `?gesdd`, falling back to `?gesvd` when `?gesdd` does not converge.
     case full
@@ -115,6 +116,12 @@ public func truncatedSVD<Scalar: LAPACKScalar>(
     precondition(a.rank == 2, "truncatedSVD needs a matrix, got \(a.shape)")
     if case .full = method { return try truncatedSVD(a, method: method) { _ in rank } }
     let k = min(max(rank, 0), min(a.shape[0], a.shape[1]))
+    if RandomizedSVD.applies(rows: a.shape[0], columns: a.shape[1], rank: k) {
+        if let bad = a.firstNonFinite() {
+            throw LinearAlgebraError.nonFiniteValue(operation: "truncatedSVD", offset: bad.offset, value: bad.value)
+        }
+        return flippingSigns(try RandomizedSVD.decompose(a, rank: k))
+    }
     return flippingSigns(try gramSVD(a, fixedRank: k) { _ in k })
 }
 
