@@ -22,6 +22,15 @@ private let canTrain = FileManager.default.fileExists(atPath: shippedModel.path)
     #expect(err.contains("'imagenet'"), "\(err)")
 }
 
+@Test func finetuneNamesAnUnknownOptimizer() {
+    let (status, _, err) = runCapturing([
+        "finetune", "model.onnx", "-o", "out.onnx", "--dataset", "fashion-mnist", "--optimizer", "lamb",
+    ])
+    #expect(status == 64)
+    #expect(err.contains("'lamb'"), "\(err)")
+    #expect(err.contains("--optimizer"), "\(err)")
+}
+
 @Test func finetuneRejectsAlphaOutsideTheUnitInterval() {
     let (status, _, err) = runCapturing([
         "finetune", "model.onnx", "-o", "out.onnx", "--dataset", "fashion-mnist", "--teacher", "t.onnx", "--alpha", "1.5",
