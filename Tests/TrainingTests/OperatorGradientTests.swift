@@ -41,6 +41,11 @@ import Training
             label: "depthwise", input: [2, 3, 5, 5], weight: [3, 1, 3, 3],
             attributes: ["group": .int(3), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])]),
         ConvCase(label: "1x1 no bias", input: [3, 4, 4, 4], weight: [2, 4, 1, 1], attributes: [:], bias: false),
+        // 144 column rows × 900 pixels per image: blocks of 2 images under the 256 Ki-float
+        // block budget, so the batch of 3 runs as two blocks.
+        ConvCase(
+            label: "image blocks", input: [3, 16, 30, 30], weight: [4, 8, 3, 3],
+            attributes: ["group": .int(2), "pads": .ints([1, 1, 1, 1])]),
     ]
 
     @Test(arguments: convCases)

@@ -54,16 +54,23 @@ struct WindowGeometry {
 
 /// ONNX Conv over NCHW input with OIHW weights: groups, strides, dilations and explicit pads.
 ///
-/// Forward lowers the whole batch to one column matrix (im2col) of shape
-/// [C/group · kH · kW, N · outH · outW] and multiplies each group's weights with
-/// its block of rows through `cblas_sgemm`. Backward multiplies by the transposed
-/// weights and scatters the columns back (col2im).
+/// The batch is processed in blocks of images. Forward lowers a block to a column matrix
+/// (im2col) of shape [C/group · kH · kW, images · outH · outW] and multiplies each group's
+/// weights with its block of rows through `cblas_sgemm`. Backward rebuilds the block's columns
+/// for the weight gradient, multiplies by the transposed weights and scatters the result
+/// back (col2im). A block holds about 1 MiB of columns (at least 256 of them), so im2col and
+/// col2im stay in cache instead of streaming a whole batch's columns through memory.
 final class ConvolutionKernel: Kernel {
+    /// Column floats per image block, 256 Ki (1 MiB).
+    static let blockBudget = 1 << 18
+    /// Lower bound on the columns of a block, so that the GEMMs stay efficient on small planes.
+    static let minimumColumns = 256
+
     private var geometry: WindowGeometry!
     private let groups: Int
-    /// im2col of the last forward input; backward reuses it for the weight gradient.
+    /// im2col of the current image block.
     private var columns: [Float] = []
-    /// GEMM output or gradient in [outChannels, N · outH · outW] layout.
+    /// GEMM output or gradient of the current block in [outChannels, images · outH · outW] layout.
     private var product: [Float] = []
     private var inputShape: [Int] = []
     private var outputSize = (h: 0, w: 0)
@@ -71,6 +78,13 @@ final class ConvolutionKernel: Kernel {
     override init(node: Node, inputs: [ValueSlot?], outputs: [ValueSlot]) {
         groups = node.intAttribute("group", default: 1)
         super.init(node: node, inputs: inputs, outputs: outputs)
+    }
+
+    /// Images per block for `rows` column rows and `spatial` output pixels per image.
+    private static func blockSize(images n: Int, rows: Int, spatial: Int) -> Int {
+        let byBudget = blockBudget / max(1, rows * spatial)
+        let byWidth = (minimumColumns + spatial - 1) / max(1, spatial)
+        return max(1, min(n, max(byBudget, byWidth)))
     }
 
     override func forward(_ context: ForwardContext) throws {
@@ -89,41 +103,57 @@ final class ConvolutionKernel: Kernel {
         outputSize = geometry.outputSize(height: h, width: w)
         inputShape = x.shape
         let spatial = outputSize.h * outputSize.w
-        let columnWidth = n * spatial
         let rows = c * geometry.kernel.h * geometry.kernel.w
-        if columns.count != rows * columnWidth { columns = [Float](repeating: 0, count: rows * columnWidth) }
-        if product.count != m * columnWidth { product = [Float](repeating: 0, count: m * columnWidth) }
+        let block = Self.blockSize(images: n, rows: rows, spatial: spatial)
+        reserveBuffers(rows: rows, outputs: m, width: block * spatial)
+        y.assign(shape: [n, m, outputSize.h, outputSize.w], count: n * m * spatial)
 
-        x.data.withUnsafeBufferPointer { input in
-            columns.withUnsafeMutableBufferPointer { col in
-                im2col(input: input.baseAddress!, n: n, c: c, h: h, w: w, columns: col.baseAddress!)
+        for first in stride(from: 0, to: n, by: block) {
+            let images = first..<min(n, first + block)
+            x.data.withUnsafeBufferPointer { input in
+                columns.withUnsafeMutableBufferPointer { col in
+                    im2col(input: input.baseAddress!, images: images, c: c, h: h, w: w, columns: col.baseAddress!)
+                }
             }
+            multiplyWeights(weight, rows: rows, outputs: m, width: images.count * spatial)
+            storeOutput(images: images, outputs: m, spatial: spatial)
         }
-        let groupRows = rows / groups
-        let groupOut = m / groups
+    }
+
+    private func reserveBuffers(rows: Int, outputs m: Int, width: Int) {
+        if columns.count < rows * width { columns = [Float](repeating: 0, count: rows * width) }
+        if product.count < m * width { product = [Float](repeating: 0, count: m * width) }
+    }
+
+    /// product[group block] = W[group] · columns[group block], `width` columns.
+    private func multiplyWeights(_ weight: ValueSlot, rows: Int, outputs m: Int, width: Int) {
+        let (groupRows, groupOut) = (rows / groups, m / groups)
         weight.data.withUnsafeBufferPointer { wt in
             columns.withUnsafeBufferPointer { col in
                 product.withUnsafeMutableBufferPointer { out in
                     for g in 0..<groups {
                         cblas_sgemm(
                             CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                            Int32(groupOut), Int32(columnWidth), Int32(groupRows), 1,
+                            Int32(groupOut), Int32(width), Int32(groupRows), 1,
                             wt.baseAddress! + g * groupOut * groupRows, Int32(groupRows),
-                            col.baseAddress! + g * groupRows * columnWidth, Int32(columnWidth), 0,
-                            out.baseAddress! + g * groupOut * columnWidth, Int32(columnWidth))
+                            col.baseAddress! + g * groupRows * width, Int32(width), 0,
+                            out.baseAddress! + g * groupOut * width, Int32(width))
                     }
                 }
             }
         }
+    }
 
-        y.assign(shape: [n, m, outputSize.h, outputSize.w], count: n * m * spatial)
+    /// Copies the block's product into NCHW `y`, adding the bias.
+    private func storeOutput(images: Range<Int>, outputs m: Int, spatial: Int) {
+        let width = images.count * spatial
         let bias = inputs.count > 2 ? inputs[2] : nil
         product.withUnsafeBufferPointer { out in
             y.data.withUnsafeMutableBufferPointer { result in
-                for image in 0..<n {
+                for image in images {
                     for channel in 0..<m {
                         let b = bias?.data[channel] ?? 0
-                        let source = out.baseAddress! + channel * columnWidth + image * spatial
+                        let source = out.baseAddress! + channel * width + (image - images.lowerBound) * spatial
                         let destination = result.baseAddress! + (image * m + channel) * spatial
                         for i in 0..<spatial { destination[i] = source[i] + b }
                     }
@@ -137,89 +167,112 @@ final class ConvolutionKernel: Kernel {
         let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         let m = weight.shape[0]
         let spatial = outputSize.h * outputSize.w
-        let columnWidth = n * spatial
         let rows = c * geometry.kernel.h * geometry.kernel.w
-        let groupRows = rows / groups
-        let groupOut = m / groups
+        let block = Self.blockSize(images: n, rows: rows, spatial: spatial)
+        reserveBuffers(rows: rows, outputs: m, width: block * spatial)
 
-        // Gather dY from NCHW into [M, N · spatial], the layout of the forward product.
+        for first in stride(from: 0, to: n, by: block) {
+            let images = first..<min(n, first + block)
+            let width = images.count * spatial
+            gatherOutputGradient(images: images, outputs: m, spatial: spatial)
+            if needsGradient(2), let bias = inputs[2] {
+                product.withUnsafeBufferPointer { grad in
+                    for channel in 0..<m {
+                        var sum: Float = 0
+                        let row = grad.baseAddress! + channel * width
+                        for i in 0..<width { sum += row[i] }
+                        bias.grad[channel] += sum
+                    }
+                }
+            }
+            if needsGradient(1) {
+                x.data.withUnsafeBufferPointer { input in
+                    columns.withUnsafeMutableBufferPointer { col in
+                        im2col(input: input.baseAddress!, images: images, c: c, h: h, w: w, columns: col.baseAddress!)
+                    }
+                }
+                accumulateWeightGradient(weight, rows: rows, outputs: m, width: width)
+            }
+            if needsGradient(0) {
+                propagateToColumns(weight, rows: rows, outputs: m, width: width)
+                columns.withUnsafeBufferPointer { col in
+                    x.grad.withUnsafeMutableBufferPointer { dx in
+                        col2im(columns: col.baseAddress!, images: images, c: c, h: h, w: w, input: dx.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gathers dY of the block from NCHW into [M, images · spatial], the layout of the forward product.
+    private func gatherOutputGradient(images: Range<Int>, outputs m: Int, spatial: Int) {
+        let width = images.count * spatial
         y.grad.withUnsafeBufferPointer { dy in
             product.withUnsafeMutableBufferPointer { grad in
-                for image in 0..<n {
+                for image in images {
                     for channel in 0..<m {
                         let source = dy.baseAddress! + (image * m + channel) * spatial
-                        let destination = grad.baseAddress! + channel * columnWidth + image * spatial
+                        let destination = grad.baseAddress! + channel * width + (image - images.lowerBound) * spatial
                         destination.update(from: source, count: spatial)
                     }
                 }
             }
         }
+    }
 
-        if needsGradient(2), let bias = inputs[2] {
-            product.withUnsafeBufferPointer { grad in
-                for channel in 0..<m {
-                    var sum: Float = 0
-                    let row = grad.baseAddress! + channel * columnWidth
-                    for i in 0..<columnWidth { sum += row[i] }
-                    bias.grad[channel] += sum
-                }
-            }
-        }
-
-        if needsGradient(1) {
-            product.withUnsafeBufferPointer { grad in
-                columns.withUnsafeBufferPointer { col in
-                    weight.grad.withUnsafeMutableBufferPointer { dw in
-                        for g in 0..<groups {
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasTrans,
-                                Int32(groupOut), Int32(groupRows), Int32(columnWidth), 1,
-                                grad.baseAddress! + g * groupOut * columnWidth, Int32(columnWidth),
-                                col.baseAddress! + g * groupRows * columnWidth, Int32(columnWidth), 1,
-                                dw.baseAddress! + g * groupOut * groupRows, Int32(groupRows))
-                        }
+    /// dW[group] += dY[group block] · columns[group block]ᵀ.
+    private func accumulateWeightGradient(_ weight: ValueSlot, rows: Int, outputs m: Int, width: Int) {
+        let (groupRows, groupOut) = (rows / groups, m / groups)
+        product.withUnsafeBufferPointer { grad in
+            columns.withUnsafeBufferPointer { col in
+                weight.grad.withUnsafeMutableBufferPointer { dw in
+                    for g in 0..<groups {
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasTrans,
+                            Int32(groupOut), Int32(groupRows), Int32(width), 1,
+                            grad.baseAddress! + g * groupOut * width, Int32(width),
+                            col.baseAddress! + g * groupRows * width, Int32(width), 1,
+                            dw.baseAddress! + g * groupOut * groupRows, Int32(groupRows))
                     }
                 }
             }
         }
+    }
 
-        guard needsGradient(0) else { return }
-        // The columns buffer is free now that the weight gradient is done; reuse it for dCol.
+    /// columns[group block] = W[group]ᵀ · dY[group block], the gradient of the block's columns.
+    private func propagateToColumns(_ weight: ValueSlot, rows: Int, outputs m: Int, width: Int) {
+        let (groupRows, groupOut) = (rows / groups, m / groups)
         weight.data.withUnsafeBufferPointer { wt in
             product.withUnsafeBufferPointer { grad in
                 columns.withUnsafeMutableBufferPointer { col in
                     for g in 0..<groups {
                         cblas_sgemm(
                             CblasRowMajor, CblasTrans, CblasNoTrans,
-                            Int32(groupRows), Int32(columnWidth), Int32(groupOut), 1,
+                            Int32(groupRows), Int32(width), Int32(groupOut), 1,
                             wt.baseAddress! + g * groupOut * groupRows, Int32(groupRows),
-                            grad.baseAddress! + g * groupOut * columnWidth, Int32(columnWidth), 0,
-                            col.baseAddress! + g * groupRows * columnWidth, Int32(columnWidth))
+                            grad.baseAddress! + g * groupOut * width, Int32(width), 0,
+                            col.baseAddress! + g * groupRows * width, Int32(width))
                     }
                 }
             }
         }
-        columns.withUnsafeBufferPointer { col in
-            x.grad.withUnsafeMutableBufferPointer { dx in
-                col2im(columns: col.baseAddress!, n: n, c: c, h: h, w: w, input: dx.baseAddress!)
-            }
-        }
     }
 
-    /// Writes column row (channel, ky, kx), column (image, oy, ox) = x[image, channel, iy, ix], zero in the padding.
-    private func im2col(input: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, columns: UnsafeMutablePointer<Float>) {
+    /// Writes column row (channel, ky, kx), column (image, oy, ox) = x[image, channel, iy, ix], zero in the padding,
+    /// for the images of `images` (columns counted from the first of them).
+    private func im2col(input: UnsafePointer<Float>, images: Range<Int>, c: Int, h: Int, w: Int, columns: UnsafeMutablePointer<Float>) {
         let g = geometry!
         let (outH, outW) = outputSize
         let spatial = outH * outW
-        let columnWidth = n * spatial
+        let columnWidth = images.count * spatial
         var row = 0
         for channel in 0..<c {
             for ky in 0..<g.kernel.h {
                 for kx in 0..<g.kernel.w {
                     let destinationRow = columns + row * columnWidth
-                    for image in 0..<n {
+                    for image in images {
                         let plane = input + (image * c + channel) * h * w
-                        let destination = destinationRow + image * spatial
+                        let destination = destinationRow + (image - images.lowerBound) * spatial
                         for oy in 0..<outH {
                             let iy = oy * g.strides.h - g.pads.top + ky * g.dilations.h
                             let line = destination + oy * outW
@@ -245,20 +298,20 @@ final class ConvolutionKernel: Kernel {
         }
     }
 
-    /// Adds every column entry back into the input position it was copied from.
-    private func col2im(columns: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, input: UnsafeMutablePointer<Float>) {
+    /// Adds every column entry of the images of `images` back into the input position it was copied from.
+    private func col2im(columns: UnsafePointer<Float>, images: Range<Int>, c: Int, h: Int, w: Int, input: UnsafeMutablePointer<Float>) {
         let g = geometry!
         let (outH, outW) = outputSize
         let spatial = outH * outW
-        let columnWidth = n * spatial
+        let columnWidth = images.count * spatial
         var row = 0
         for channel in 0..<c {
             for ky in 0..<g.kernel.h {
                 for kx in 0..<g.kernel.w {
                     let sourceRow = columns + row * columnWidth
-                    for image in 0..<n {
+                    for image in images {
                         let plane = input + (image * c + channel) * h * w
-                        let source = sourceRow + image * spatial
+                        let source = sourceRow + (image - images.lowerBound) * spatial
                         for oy in 0..<outH {
                             let iy = oy * g.strides.h - g.pads.top + ky * g.dilations.h
                             if iy < 0 || iy >= h { continue }
