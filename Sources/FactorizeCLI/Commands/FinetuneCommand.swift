@@ -13,8 +13,8 @@ enum FinetuneCommand: Command {
             Data sets:
               fashion-mnist        the Fashion-MNIST files in /usr/share/datasets/fashion-mnist
               fashion-mnist:DIR    the same files in another folder (MNIST files work too)
-            Trains on the 60 000 training images (or the first --train-subset of them) with Nesterov
-            SGD, momentum 0.9 (or AdamW with --optimizer adamw), weight decay 5e-4 and a cosine
+            Trains on the 60 000 training images (or the first --train-subset of them) with AdamW
+            (or Nesterov SGD with momentum 0.9, --optimizer sgd), weight decay 5e-4 and a cosine
             learning-rate decay to 0, without
             augmentation, and reports top-1 accuracy on the 10 000 test images (or the first
             --eval-subset) before and after. Inputs are normalised as the model's metadata says
@@ -32,8 +32,8 @@ enum FinetuneCommand: Command {
             .value("temperature", "T", "Distillation softmax temperature (default 4)."),
             .value("alpha", "A", "Weight of the distillation term, in [0, 1] (default 0.9)."),
             .value("epochs", "N", "Passes over the training images (default 1)."),
-            .value("lr", "F", "Initial learning rate (default 0.01 for sgd, 0.001 for adamw)."),
-            .value("optimizer", "NAME", "sgd (Nesterov, momentum 0.9, the default) or adamw."),
+            .value("lr", "F", "Initial learning rate (default 0.001 for adamw, 0.01 for sgd)."),
+            .value("optimizer", "NAME", "adamw (the default) or sgd (Nesterov, momentum 0.9)."),
             .value("batch-size", "B", "Images per optimizer step (default 64)."),
             .value("train-subset", "N", "Train on the first N training images only."),
             .value("eval-subset", "N", "Measure accuracy on the first N test images only."),
@@ -47,7 +47,7 @@ enum FinetuneCommand: Command {
         let modelURL = URL(fileURLWithPath: try arguments.requiredPositional("MODEL"))
         let outputURL = URL(fileURLWithPath: try arguments.requiredString("output"))
         let directory = try trainingDataDirectory(arguments)
-        var options = try trainingOptions(arguments)
+        var options = try trainingOptions(arguments, defaultOptimizer: "adamw")
         let teacherURL = arguments.string("teacher").map { URL(fileURLWithPath: $0) }
         let temperature = try arguments.double("temperature") ?? 4
         let alpha = try arguments.double("alpha") ?? 0.9
@@ -134,9 +134,11 @@ func trainingDataDirectory(_ arguments: ParsedArguments) throws -> URL {
 let adamW = OptimizerKind.adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 5e-4)
 
 /// Parses the options `train` and `finetune` share into fine-tuning settings.
-func trainingOptions(_ arguments: ParsedArguments, defaultEpochs: Int = 1, defaultRate: Double = 0.01) throws -> FineTuneOptions {
+func trainingOptions(
+    _ arguments: ParsedArguments, defaultEpochs: Int = 1, defaultRate: Double = 0.01, defaultOptimizer: String = "sgd"
+) throws -> FineTuneOptions {
     let optimizer: OptimizerKind
-    switch arguments.string("optimizer") ?? "sgd" {
+    switch arguments.string("optimizer") ?? defaultOptimizer {
     case "sgd": optimizer = .sgd(momentum: 0.9, nesterov: true, weightDecay: 5e-4)
     case "adamw": optimizer = adamW
     case let other:
