@@ -1,4 +1,6 @@
+import Foundation
 import Graph
+import TestSupport
 import Testing
 import Training
 
@@ -27,5 +29,15 @@ import Training
     } throws: { error in
         guard case TrainingError.diverged(_, let loss, let rate) = error else { return false }
         return !loss.isFinite && rate > 0
+    }
+}
+
+@Test func missingFashionMNISTNamesThePackage() throws {
+    let folder = try TestEnvironment.makeTemporaryDirectory("empty-fashion-mnist")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect {
+        _ = try ImageDataset.fashionMNIST(directory: folder, split: .test)
+    } throws: { error in
+        "\(error)".contains("dataset-fashion-mnist") && "\(error)".contains("t10k-images-idx3-ubyte")
     }
 }
