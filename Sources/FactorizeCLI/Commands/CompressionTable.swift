@@ -26,6 +26,12 @@ struct CompressionTable {
                 report.compressionRatio))
         if let before = report.macsBefore, let after = report.macsAfter, let reduction = report.macReduction {
             lines.append(String(format: "MACs %d → %d (reduction %.2f×)", before, after, reduction))
+            if after > before {
+                // Chain decompositions at a parameter budget can widen the full-resolution stages.
+                lines.append(
+                    "warning: the compressed model needs more MACs than the original; "
+                        + "lower the ranks (--rank, --ratio) or use tucker2 or cp for the convolutions")
+            }
         }
         for layer in report.layers {
             for note in layer.notes { lines.append("note: \(layer.layer): \(note)") }
