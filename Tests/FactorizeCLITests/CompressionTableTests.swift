@@ -22,3 +22,10 @@ private func report(macsBefore: Int, macsAfter: Int) throws -> CompressionReport
     let text = CompressionTable(report: try report(macsBefore: 1000, macsAfter: 500)).render()
     #expect(!text.contains("warning"))
 }
+
+@Test func tablePrintsMACCountsAboveInt32Range() throws {
+    // VGG-16 needs 15.5 G MACs; a 32-bit format would print a negative number.
+    let text = CompressionTable(report: try report(macsBefore: 15_470_264_320, macsAfter: 7_000_000_000)).render()
+    #expect(text.contains("MACs 15470264320 → 7000000000"))
+    #expect(!text.contains("warning"))
+}

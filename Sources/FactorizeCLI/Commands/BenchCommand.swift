@@ -179,7 +179,7 @@ enum BenchCommand: Command {
         }
         if let throughput = result.throughputPerSecond {
             let batch = result.batchSize ?? 1
-            console.print(String(format: "throughput  %.1f inferences/s (%.1f samples/s at batch %d)", throughput, throughput * Double(batch), batch))
+            console.print(String(format: "throughput  %.1f inferences/s (%.1f samples/s at batch %ld)", throughput, throughput * Double(batch), batch))
         }
         if let peak = result.peakMemoryBytes { console.print(String(format: "peak memory %.1f MiB", Double(peak) / 1_048_576)) }
         if let bytes = result.modelBytes { console.print(String(format: "model size  %.2f MB", Double(bytes) / 1_000_000)) }

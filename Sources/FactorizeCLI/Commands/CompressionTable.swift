@@ -22,10 +22,10 @@ struct CompressionTable {
         lines.append("")
         lines.append(
             String(
-                format: "parameters %d → %d (compression ratio %.2f×)", report.parametersBefore, report.parametersAfter,
+                format: "parameters %ld → %ld (compression ratio %.2f×)", report.parametersBefore, report.parametersAfter,
                 report.compressionRatio))
         if let before = report.macsBefore, let after = report.macsAfter, let reduction = report.macReduction {
-            lines.append(String(format: "MACs %d → %d (reduction %.2f×)", before, after, reduction))
+            lines.append(String(format: "MACs %ld → %ld (reduction %.2f×)", before, after, reduction))
             if after > before {
                 // Chain decompositions at a parameter budget can widen the full-resolution stages.
                 lines.append(

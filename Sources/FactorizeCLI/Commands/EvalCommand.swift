@@ -159,7 +159,7 @@ enum EvalCommand: Command {
     }
 
     private static func printTable(_ result: EvaluationResult, console: Console) {
-        console.print(String(format: "top-1  %.2f %%  (%d samples)", result.top1 * 100, result.samples))
+        console.print(String(format: "top-1  %.2f %%  (%ld samples)", result.top1 * 100, result.samples))
         console.print(String(format: "top-5  %.2f %%", result.top5 * 100))
         if let agreement = result.referenceAgreement, let divergence = result.meanKLDivergence {
             console.print(String(format: "top-1 agreement with reference  %.2f %%", agreement * 100))

@@ -102,7 +102,7 @@ enum FinetuneCommand: Command {
                 "seconds": seconds, "output": outputURL.path,
             ]))
         } else {
-            console.print(String(format: "top-1 before  %.2f %%  (%d test images)", (result.accuracyBefore ?? 0) * 100, evaluation.count))
+            console.print(String(format: "top-1 before  %.2f %%  (%ld test images)", (result.accuracyBefore ?? 0) * 100, evaluation.count))
             console.print(String(format: "top-1 after   %.2f %%", (result.accuracyAfter ?? 0) * 100))
             console.print("trained \(result.steps) steps on \(training.count) images in \(durationText(seconds))")
         }

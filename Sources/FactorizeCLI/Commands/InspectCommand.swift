@@ -93,9 +93,9 @@ enum InspectCommand: Command {
                 .joined(separator: ", ")
         }
         console.print("")
-        console.print(String(format: "parameters  %d (%.3f M)", inspection.parameters, Double(inspection.parameters) / 1e6))
-        console.print(String(format: "MACs        %d (%.1f M)", inspection.macs, Double(inspection.macs) / 1e6))
-        console.print(String(format: "file size   %d bytes (%.2f MB)", fileBytes, Double(fileBytes) / 1e6))
+        console.print(String(format: "parameters  %ld (%.3f M)", inspection.parameters, Double(inspection.parameters) / 1e6))
+        console.print(String(format: "MACs        %ld (%.1f M)", inspection.macs, Double(inspection.macs) / 1e6))
+        console.print(String(format: "file size   %ld bytes (%.2f MB)", fileBytes, Double(fileBytes) / 1e6))
         console.print("opset       \(inspection.opset)")
         console.print("inputs      \(shapes(inspection.inputs))")
         console.print("outputs     \(shapes(inspection.outputs))")

@@ -86,7 +86,7 @@ enum TrainCommand: Command {
                 "steps": result.steps, "seconds": seconds, "output": outputURL.path,
             ]))
         } else {
-            console.print(String(format: "top-1  %.2f %%  (%d test images)", (result.accuracyAfter ?? 0) * 100, evaluation.count))
+            console.print(String(format: "top-1  %.2f %%  (%ld test images)", (result.accuracyAfter ?? 0) * 100, evaluation.count))
             console.print("trained \(result.steps) steps on \(training.count) images in \(durationText(seconds))")
         }
         console.log("wrote \(outputURL.path)")

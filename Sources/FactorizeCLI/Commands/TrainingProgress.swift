@@ -48,13 +48,13 @@ final class TrainingProgress {
         let rate = imagesPerSecond ?? step.imagesPerSecond
         let remaining = Double((step.totalSteps - step.step) * batchSize) / max(rate, 1e-9)
         return String(
-            format: "epoch %d/%d [%@] %d/%d loss %.4f acc %.2f %% %.0f img/s ETA %@", step.epoch + 1, epochs, bar,
+            format: "epoch %ld/%ld [%@] %ld/%ld loss %.4f acc %.2f %% %.0f img/s ETA %@", step.epoch + 1, epochs, bar,
             step.batch, step.batchesPerEpoch, step.loss, step.trainAccuracy * 100, rate, durationText(remaining))
     }
 
     private func epochLine(_ summary: EpochSummary) -> String {
         var line = String(
-            format: "epoch %d/%d: loss %.4f, train accuracy %.2f %%", summary.epoch + 1, epochs, summary.trainLoss,
+            format: "epoch %ld/%ld: loss %.4f, train accuracy %.2f %%", summary.epoch + 1, epochs, summary.trainLoss,
             summary.trainAccuracy * 100)
         if let accuracy = summary.validationAccuracy { line += String(format: ", test accuracy %.2f %%", accuracy * 100) }
         if let rate = imagesPerSecond { line += String(format: ", %.0f images/s", rate) }
@@ -65,7 +65,7 @@ final class TrainingProgress {
 /// "1h02m", "4m05s" or "37s".
 func durationText(_ seconds: Double) -> String {
     let total = Int(seconds.rounded())
-    if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
-    if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    if total >= 3600 { return String(format: "%ldh%02dm", total / 3600, total % 3600 / 60) }
+    if total >= 60 { return String(format: "%ldm%02ds", total / 60, total % 60) }
     return "\(max(total, 0))s"
 }
