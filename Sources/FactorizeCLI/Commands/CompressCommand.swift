@@ -26,6 +26,10 @@ enum CompressCommand: Command {
             .value("energy", "E", "Fraction of each layer's spectral energy to keep, in (0, 1]."),
             .flag("vbmf", "Choose Tucker-2 ranks by EVBMF (Nakajima et al. 2013; Kim et al. 2015)."),
             .value("ranks", "FILE.json", "Ranks per layer: {\"layer name\": [ranks]}; other layers use the rank policy."),
+            .value("matrix-order", "D", "Factors per dimension of tt and tr matrix layers (default 3)."),
+            .value(
+                "matrix-shapes", "FILE.json",
+                "Factorisations per matrix layer: {\"layer\": {\"output\": [16, 16, 16], \"input\": [32, 28, 28]}}."),
             .value("rank-multiple", "K", "Round every rank up to a multiple of K (for example 8)."),
             .value("layers", "REGEX", "Factorize only layers whose name matches."),
             .value("skip", "REGEX", "Leave layers whose name matches unchanged."),
@@ -112,9 +116,14 @@ enum CompressCommand: Command {
             includePattern: arguments.string("layers"), skipPattern: arguments.string("skip"),
             minimumParameters: minimumParameters, includeFirstConvolution: arguments.flag("include-first"),
             includeClassifier: arguments.flag("include-classifier"), perGroup: arguments.flag("per-group"))
+        let matrixOrder = try arguments.int("matrix-order") ?? 3
+        guard matrixOrder >= 2 else {
+            throw UsageError("invalid value '\(matrixOrder)' for --matrix-order: expected 2 or more", command: spec.name)
+        }
+        let matrixShapes = try arguments.string("matrix-shapes").map(readMatrixShapesFile) ?? [:]
         return CompressionOptions(
             method: method, rankPolicy: policy, selection: selection, rankMultiple: rankMultiple,
-            cpMaxIterations: maxIterations, seed: UInt64(seed))
+            cpMaxIterations: maxIterations, seed: UInt64(seed), matrixShapes: matrixShapes, matrixOrder: matrixOrder)
     }
 
     /// Returns the one rank policy given by --rank, --ratio, --energy or --vbmf (default ratio 0.5).
@@ -165,6 +174,31 @@ enum CompressCommand: Command {
         }
         return ranks
     }
+}
+
+/// Reads `{"layer": {"output": [m₀, …], "input": [n₀, …]}, ...}`; both lists have the same length and
+/// multiply to the layer's output and input sizes (checked when the layer is factorized).
+func readMatrixShapesFile(_ path: String) throws -> [String: (output: [Int], input: [Int])] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw CLIError.fileNotFound(path: path, what: "matrix shapes file")
+    }
+    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw CLIError.invalidFile(
+            path: path, reason: "expected a JSON object of layer names to {\"output\": [...], \"input\": [...]}")
+    }
+    var shapes: [String: (output: [Int], input: [Int])] = [:]
+    for (layer, value) in object {
+        guard let entry = value as? [String: Any], let output = entry["output"] as? [Int], let input = entry["input"] as? [Int],
+            !output.isEmpty, output.count == input.count, (output + input).allSatisfy({ $0 >= 1 })
+        else {
+            throw CLIError.invalidFile(
+                path: path,
+                reason: "the value of '\(layer)' must be {\"output\": [...], \"input\": [...]} with two lists of "
+                    + "positive integers of equal length")
+        }
+        shapes[layer] = (output, input)
+    }
+    return shapes
 }
 
 /// Input shapes with every symbolic or unknown extent set to 1 (batch 1).
