@@ -17,9 +17,9 @@ public struct CompressionOptions: Sendable {
     /// layer name. Layers not listed get balanced factorisations of `matrixOrder` parts.
     public var matrixShapes: [String: (output: [Int], input: [Int])]
     /// Number of factors of TT- and TR-matrix dimensions when chosen automatically.
-    /// With three, the smaller side of every TT-SVD unfolding is at most the largest
-    /// product of an output and an input factor (512 for VGG-16's 4096 × 25088 layer),
-    /// so even ranks near full stay cheap to compute; with four it reaches 7168 there.
+    /// With three, no TT-SVD unfolding has more than the largest product of an output and
+    /// an input factor on its smaller side: 512 for VGG-16's 4096 × 25088 layer, against
+    /// 7168 with four. Even ranks near full then stay cheap to compute.
     public var matrixOrder: Int
 
     public init(

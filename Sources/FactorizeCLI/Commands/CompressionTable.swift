@@ -27,10 +27,11 @@ struct CompressionTable {
         if let before = report.macsBefore, let after = report.macsAfter, let reduction = report.macReduction {
             lines.append(String(format: "MACs %ld → %ld (reduction %.2f×)", before, after, reduction))
             if after > before {
-                // Chain decompositions at a parameter budget can widen the full-resolution stages.
+                // Chain decompositions at a parameter budget can widen the full-resolution stages, and a
+                // TT- or TR-matrix at batch 1 can need more MACs than the dense product.
                 lines.append(
                     "warning: the compressed model needs more MACs than the original; "
-                        + "lower the ranks (--rank, --ratio) or use tucker2 or cp for the convolutions")
+                        + "lower the ranks (--rank, --ratio) or use cp, tucker2 or svd")
             }
         }
         for layer in report.layers {
