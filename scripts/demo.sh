@@ -24,7 +24,9 @@ fi
 # ImageNet class names in the order of the 1000 sorted synsets, from Debian's darknet package.
 labels="$work/imagenet-classes.txt"
 darknet=/usr/share/darknet/data
-paste "$darknet/imagenet.labels.list" "$darknet/imagenet.shortnames.list" | head -n 1000 | sort | cut -f 2 >"$labels"
+# awk reads to the end: `head` would close the pipe early, and pipefail would turn paste's
+# SIGPIPE into a failed demo.
+paste "$darknet/imagenet.labels.list" "$darknet/imagenet.shortnames.list" | awk 'NR <= 1000' | sort | cut -f 2 >"$labels"
 
 photos=()
 skimage_data=$("$root/.build/venv/bin/python3" -c 'import os, skimage; print(os.path.join(os.path.dirname(skimage.__file__), "data"))' 2>/dev/null || true)
