@@ -31,7 +31,21 @@ enum OperatorCases {
             convolution("conv winograd unpadded n\(n)", x: [n, 64, 30, 30], weights: [128, 64, 3, 3], [:]),
             convolution("conv 1-D n\(n)", x: [n, 3, 12], weights: [4, 3, 3], ["pads": ints([1, 2]), "strides": ints([2])]),
         ]
-        return cases
+        return cases + shiftedConvolutions(n)
+    }
+
+    /// Stride-1 layers with many inputs and few outputs, which run one GEMM per kernel offset.
+    static func shiftedConvolutions(_ n: Int) -> [OperatorCase] {
+        [
+            convolution("conv shifted 3x3 pads 1 n\(n)", x: [n, 32, 9, 11], weights: [16, 32, 3, 3], ["pads": ints([1, 1, 1, 1])]),
+            convolution("conv shifted asymmetric pads n\(n)", x: [n, 33, 8, 7], weights: [20, 33, 3, 3], ["pads": ints([0, 1, 2, 0])]),
+            convolution("conv shifted dilation 2 n\(n)", x: [n, 32, 11, 10], weights: [8, 32, 3, 3], ["dilations": ints([2, 2]), "pads": ints([2, 1, 2, 1])]),
+            convolution("conv shifted kernel 1x3 n\(n)", x: [n, 40, 6, 8], weights: [24, 40, 1, 3], ["pads": ints([0, 1, 0, 1])]),
+            convolution("conv shifted 5x5 no bias n\(n)", x: [n, 32, 10, 10], weights: [16, 32, 5, 5], bias: false, ["pads": ints([2, 2, 2, 2])]),
+            convolution("conv shifted unpadded n\(n)", x: [n, 32, 9, 9], weights: [16, 32, 3, 3], [:]),
+            convolution("conv shifted several tiles n\(n)", x: [n, 32, 40, 12], weights: [16, 32, 3, 3], ["pads": ints([1, 1, 1, 1])]),
+            convolution("conv shifted 1-D n\(n)", x: [n, 32, 30], weights: [16, 32, 3], ["pads": ints([1, 1])]),
+        ]
     }
 
     static var pooling: [OperatorCase] { [1, 2].flatMap(pooling) }

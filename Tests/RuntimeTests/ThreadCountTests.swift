@@ -14,6 +14,17 @@ struct ThreadCountTests {
             ["group": .int(2), "strides": ints([2, 1]), "pads": ints([1, 1, 1, 1])]),
         // A 7×7 plane: too small to tile, so each GEMM is split by output channels.
         convolution("conv 3x3 on 7x7", x: [1, 64, 7, 7], weights: [96, 64, 3, 3], ["pads": ints([1, 1, 1, 1])]),
+        // Stride 1 with 32 outputs: one GEMM per kernel offset, tiles of wide rows, fused ReLU.
+        OperatorCase(
+            "conv 3x3 shifted + relu",
+            nodes: [
+                Node(
+                    name: "conv", opType: "Conv", inputs: ["x", "w", "b"], outputs: ["c"],
+                    attributes: ["pads": ints([1, 1, 1, 1])]),
+                Node(name: "relu", opType: "Relu", inputs: ["c"], outputs: ["y"]),
+            ],
+            inputs: [("x", [2, 48, 60, 45])],
+            initializers: ["w": TensorData.random([32, 48, 3, 3], seed: 2), "b": TensorData.random([32], seed: 3)]),
         // Pointwise with ReLU: the tiles read the input planes in place and fuse the activation.
         OperatorCase(
             "conv 1x1 + relu",

@@ -13,11 +13,13 @@ struct ConvolutionWeights {
 /// `directChannelLimit` input channels per group (depthwise, and the k×1 / 1×k depthwise
 /// factors of CP-decomposed layers) run the direct kernel, because a GEMM with so short
 /// an inner dimension reuses almost nothing. Wide 3×3 stride-1 convolutions run Winograd
-/// F(2×2, 3×3); every other convolution runs through im2col (or nothing, for 1×1) and GEMM.
+/// F(2×2, 3×3), narrower stride-1 ones one GEMM per kernel offset (`ShiftedConvolution`);
+/// every other convolution runs through im2col (or nothing, for 1×1) and GEMM.
 enum ConvolutionAlgorithm {
     case gemm
     case direct
     case winograd
+    case shifted
 
     static let directChannelLimit = 8
 
@@ -27,6 +29,8 @@ enum ConvolutionAlgorithm {
             self = .direct
         } else if Winograd.applies(geometry) {
             self = .winograd
+        } else if ShiftedConvolution.applies(geometry) {
+            self = .shifted
         } else {
             self = .gemm
         }

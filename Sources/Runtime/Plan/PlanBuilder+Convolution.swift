@@ -58,6 +58,14 @@ extension PlanBuilder {
                     geometry, input: table[x.buffer], transformed: transformed, parameters: parameters,
                     output: table[y.buffer], scratch: table[scratch], scratchCount: scratchCount, threads: threads)
             }
+        case .shifted:
+            let packed = ShiftedConvolution.packWeights(parameters.weights, geometry)
+            requestScratch(ShiftedConvolution.scratchCount(geometry, threads: threads))
+            addStep(node, reads: [x.buffer, scratch], writes: [y.buffer]) { table in
+                convolveShifted(
+                    geometry, input: table[x.buffer], packedWeights: packed, parameters: parameters,
+                    output: table[y.buffer], scratch: table[scratch], threads: threads)
+            }
         case .gemm:
             let tiling = ConvolutionTiling(geometry, threads: threads)
             requestScratch(tiling.scratchCount)
