@@ -11,16 +11,16 @@ import CLinearAlgebra
 /// when the tile is stored. Each thread owns tiles of whole wide rows and a `[O, tile]`
 /// accumulator, to which bias and activation are applied as the valid columns are copied out.
 ///
-/// Against im2col + GEMM this skips writing and re-reading `kh · kw` copies of the input, which
-/// dominates when there are few output channels to amortise it over (DenseNet's 3×3 layers
-/// with 32 outputs); the price is `kh · kw` GEMMs with an inner dimension of only `C`.
+/// Against im2col + GEMM this skips writing and re-reading `kh · kw` copies of the input. That
+/// copy dominates when few output channels share it, as in DenseNet's 3×3 layers with 32
+/// outputs. The price is `kh · kw` GEMMs with an inner dimension of only `C`.
 enum ShiftedConvolution {
     /// Layers with more output channels stay on im2col + GEMM, whose single long inner
     /// dimension suits OpenBLAS better once the im2col cost is amortised.
     // NOTE: the limits and the tile size come from timing DenseNet-121 and ResNet-18 with
-    // OpenBLAS 0.3.21 on a 2-core AMD EPYC: DenseNet-121 took 24 % less time at 1 thread; a limit
-    // of 512 outputs made ResNet-18's 14×14 and 7×7 layers slower; tiles of 128 to 256 wide
-    // pixels ran 5 % faster than 384 or more.
+    // OpenBLAS 0.3.21 on a 2-core AMD EPYC. DenseNet-121 took 24 % less time at 1 thread. A
+    // limit of 512 outputs made ResNet-18's 14×14 and 7×7 layers slower. Tiles of 128 to 256
+    // wide pixels ran 5 % faster than 384 or more.
     static let maximumOutputChannels = 64
     /// Fewer input channels make each offset's GEMM too short to run well (a first layer on
     /// RGB input would multiply with an inner dimension of 3).
