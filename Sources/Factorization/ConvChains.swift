@@ -6,38 +6,44 @@
 ///
 /// Becomes a 1×1 conv I→R, a depthwise kh×1 conv and a depthwise 1×kw conv that
 /// carry the vertical and horizontal stride, pads and dilation, and a 1×1 conv
-/// R→O with the original bias. With `fuseSpatial` the two depthwise convs become
-/// one depthwise kh×kw conv (the `cp3` variant).
+/// R→O with the original bias. The `cp3` variant decomposes the 3-way tensor
+/// W[o, i, (y, x)] = Σ_r λ_r · out[o,r] · in[i,r] · filter[(y, x), r], whose spatial
+/// factor becomes one depthwise kh×kw conv.
 struct CPConvFactors {
+    /// The spatial factor: two 1-D filters per rank (4-way CP) or one 2-D filter (3-way).
+    enum Spatial {
+        case separable(vertical: [Float], horizontal: [Float])  // [kh, R], [kw, R]
+        case filters([Float])  // [kh · kw, R]
+    }
+
     var rank: Int
     var weights: [Float]  // λ, [R]
     var output: [Float]  // [O, R]
     var input: [Float]  // [I, R]
-    var vertical: [Float]  // [kh, R]
-    var horizontal: [Float]  // [kw, R]
+    var spatial: Spatial
 
-    func stages(outChannels: Int, inChannels: Int, geometry: ConvolutionGeometry, bias: [Float]?, fuseSpatial: Bool)
-        -> [ConvStage]
-    {
+    func stages(outChannels: Int, inChannels: Int, geometry: ConvolutionGeometry, bias: [Float]?) -> [ConvStage] {
         let r = rank
         let (kh, kw) = geometry.kernel
         let first = ConvStage(shape: [r, inChannels, 1, 1], geometry: .pointwise) { o, i, _, _ in input[i * r + o] }
         let last = ConvStage(shape: [outChannels, r, 1, 1], geometry: .pointwise, bias: bias) { o, i, _, _ in
             weights[i] * output[o * r + i]
         }
-        if fuseSpatial {
-            let spatial = ConvStage(shape: [r, 1, kh, kw], geometry: geometry.withGroups(r)) { o, _, y, x in
-                vertical[y * r + o] * horizontal[x * r + o]
+        switch spatial {
+        case .filters(let filters):
+            let middle = ConvStage(shape: [r, 1, kh, kw], geometry: geometry.withGroups(r)) { o, _, y, x in
+                filters[(y * kw + x) * r + o]
             }
-            return [first, spatial, last]
+            return [first, middle, last]
+        case .separable(let vertical, let horizontal):
+            let columns = ConvStage(shape: [r, 1, kh, 1], geometry: geometry.vertical(groups: r)) { o, _, y, _ in
+                vertical[y * r + o]
+            }
+            let rows = ConvStage(shape: [r, 1, 1, kw], geometry: geometry.horizontal(groups: r)) { o, _, _, x in
+                horizontal[x * r + o]
+            }
+            return [first, columns, rows, last]
         }
-        let columns = ConvStage(shape: [r, 1, kh, 1], geometry: geometry.vertical(groups: r)) { o, _, y, _ in
-            vertical[y * r + o]
-        }
-        let rows = ConvStage(shape: [r, 1, 1, kw], geometry: geometry.horizontal(groups: r)) { o, _, _, x in
-            horizontal[x * r + o]
-        }
-        return [first, columns, rows, last]
     }
 }
 

@@ -22,10 +22,13 @@ func factorizeKernel(
 
     switch options.method {
     case .cp, .cp3:
+        // cp3 decomposes the 3-way [O, I, kh·kw] tensor: one full kh×kw filter per rank.
+        let (kh, kw) = geometry.kernel
+        let tensor = options.method == .cp3 ? kernel.reshaped([o, i, kh * kw]) : kernel
         var rank: Int
         switch effective {
         case .fixed(let r): rank = r
-        case .ratio(let f): rank = RankSelection.cpRank(parameterFraction: f, shape: kernel.shape)
+        case .ratio(let f): rank = RankSelection.cpRank(parameterFraction: f, shape: tensor.shape)
         case .energy(let e): rank = try RankSelection.tuckerRanks(energyThreshold: e, tensor: kernel, modes: [0, 1]).max()!
         case .vbmf: throw vbmfOnlyForTucker(layer)
         case .perLayer: preconditionFailure("per-layer policies are resolved by effective(for:)")
@@ -35,16 +38,18 @@ func factorizeKernel(
         let cpOptions = CPOptions(
             initialization: .svd, maxIterations: options.cpMaxIterations, tolerance: options.cpTolerance,
             seed: options.seed)
-        let cp = try cpALS(kernel, rank: rank, options: cpOptions)
+        let cp = try cpALS(tensor, rank: rank, options: cpOptions)
+        let spatial: CPConvFactors.Spatial = options.method == .cp3
+            ? .filters(floats(cp.factors[2]))
+            : .separable(vertical: floats(cp.factors[2]), horizontal: floats(cp.factors[3]))
         let factors = CPConvFactors(
             rank: cp.rank, weights: cp.weights.map(Float.init), output: floats(cp.factors[0]),
-            input: floats(cp.factors[1]), vertical: floats(cp.factors[2]), horizontal: floats(cp.factors[3]))
+            input: floats(cp.factors[1]), spatial: spatial)
         var notes = cp.rankAdjustments.map(\.description)
         if let degeneracy = cp.degeneracy { notes.append("\(degeneracy)") }
         return KernelFactorization(
-            stages: factors.stages(
-                outChannels: o, inChannels: i, geometry: geometry, bias: bias, fuseSpatial: options.method == .cp3),
-            ranks: [cp.rank], adjustments: notes, relativeError: cp.relativeError(to: kernel))
+            stages: factors.stages(outChannels: o, inChannels: i, geometry: geometry, bias: bias),
+            ranks: [cp.rank], adjustments: notes, relativeError: cp.relativeError(to: tensor))
 
     case .tucker2:
         var ranks: [Int]

@@ -66,6 +66,28 @@ func cpExactOnLowRankKernel(method: FactorizationMethod, convCase: ConvCase) thr
     #expect(try relativeOutputError(model, compressed) <= 1e-4)
 }
 
+@Test func cp3RecoversNonSeparableFilters() throws {
+    // Rank 2 over [O, I, kh·kw] with random 3×3 filters: exact for the 3-way cp3, while the
+    // 4-way cp, whose filters are outer products of 1-D ones, cannot fit them at rank 2.
+    let (o, i, area) = (6, 5, 9)
+    let factors = [o, i, area].enumerated().map { randomValues($0.element * 2, seed: UInt64(40 + $0.offset)) }
+    var weight = [Float](repeating: 0, count: o * i * area)
+    for a in 0..<o { for b in 0..<i { for k in 0..<area { for r in 0..<2 {
+        weight[(a * i + b) * area + k] += factors[0][a * 2 + r] * factors[1][b * 2 + r] * factors[2][k * 2 + r]
+    } } } }
+    let model = convolutionModel(
+        outChannels: o, inChannels: i, kernel: (3, 3), strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1],
+        bias: true, weight: weight)
+    func weightError(_ method: FactorizationMethod) throws -> Double {
+        var options = CompressionOptions(method: method, rankPolicy: .fixed(2), selection: everyLayer)
+        options.cpMaxIterations = 500
+        options.cpTolerance = 0
+        return try compressModel(model, options: options).report.layers.first?.relativeWeightError ?? 1
+    }
+    #expect(try weightError(.cp3) < 1e-5)
+    #expect(try weightError(.cp) > 1e-2)
+}
+
 @Test(arguments: FactorizationMethod.allCases)
 func pointwiseConvolutionExactAtFullRank(method: FactorizationMethod) throws {
     let model = convolutionModel(outChannels: 7, inChannels: 5, kernel: (1, 1), strides: [2, 2], pads: [0, 1, 1, 0])
