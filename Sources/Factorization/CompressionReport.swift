@@ -22,6 +22,19 @@ public struct LayerReport: Codable, Sendable {
     public var factorizedMilliseconds: Double?
     /// False when the original layer was kept (`--keep-if-faster` found it faster).
     public var factorized: Bool
+    /// Factors of the output and input sizes of a TT- or TR-matrix; nil for other layers.
+    public var matrixFactors: MatrixFactorShapes?
+}
+
+/// How a TT- or TR-matrix factors a layer's output and input sizes.
+public struct MatrixFactorShapes: Codable, Sendable, Equatable {
+    public var output: [Int]
+    public var input: [Int]
+
+    public init(output: [Int], input: [Int]) {
+        self.output = output
+        self.input = input
+    }
 }
 
 /// A layer that was left unchanged, and why.

@@ -85,14 +85,7 @@ func planRewrites(_ model: Model, options: CompressionOptions, progress: Compres
                 "the ranks file names layer '\(unknown)', which is not a Conv, Gemm or MatMul with a constant weight in this model")
         }
     }
-    let names = Set(candidates.map(\.name))
-    if let unknown = options.matrixShapes.keys.sorted().first(where: { !names.contains($0) }) {
-        throw FactorizationError.invalidRankPolicy(
-            "matrix shapes are given for layer '\(unknown)', which is not a Conv, Gemm or MatMul with a constant weight in this model")
-    }
-    if options.matrixOrder < 2 {
-        throw FactorizationError.invalidRankPolicy("invalid matrix order \(options.matrixOrder): it must be 2 or more")
-    }
+    try validateMatrixShapes(options, candidates: candidates, selected: selected)
 
     var plan = RewritePlan(graph: graph, rewrites: [:], reports: [], skipped: [])
     for (position, candidate) in selected.enumerated() {
@@ -111,7 +104,7 @@ func planRewrites(_ model: Model, options: CompressionOptions, progress: Compres
             LayerReport(
                 layer: candidate.name, kind: candidate.kind, weightShape: candidate.weightShape, ranks: rewrite.ranks,
                 notes: rewrite.adjustments, parametersBefore: candidate.parameters, parametersAfter: rewrite.parameters,
-                relativeWeightError: rewrite.relativeWeightError, factorized: true))
+                relativeWeightError: rewrite.relativeWeightError, factorized: true, matrixFactors: rewrite.matrixFactors))
     }
     selected.removeAll()
     plan.skipped = skipped

@@ -12,6 +12,8 @@ public enum FactorizationError: Error, CustomStringConvertible, Equatable {
     case invalidRanksFile(path: String, reason: String)
     /// The decomposition failed on a layer.
     case decompositionFailed(node: String, reason: String)
+    /// The TT- or TR-matrix factorisation given for a layer does not fit it.
+    case invalidMatrixShapes(layer: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum FactorizationError: Error, CustomStringConvertible, Equatable {
             return "invalid ranks file \(path): \(reason)"
         case .decompositionFailed(let node, let reason):
             return "decomposition of layer '\(node)' failed: \(reason)"
+        case .invalidMatrixShapes(let layer, let reason):
+            return "matrix shapes of layer '\(layer)': \(reason)"
         }
     }
 }

@@ -7,6 +7,8 @@ struct LayerRewrite {
     var ranks: [Int]
     var adjustments: [String]
     var relativeWeightError: Double
+    /// Output and input factors of a TT- or TR-matrix, or nil.
+    var matrixFactors: MatrixFactorShapes? = nil
     /// Weight and bias elements of the new nodes.
     var parameters: Int { builder.initializers.values.filter { $0.elementType == .float }.reduce(0) { $0 + $1.count } }
 }
@@ -45,7 +47,8 @@ func rewriteLayer(_ candidate: LayerCandidate, in graph: Graph, options: Compres
             builder.appendRingMatrix(factors, input: input, scale: scale, bias: bias, output: output)
         }
         return LayerRewrite(
-            builder: builder, ranks: result.ranks, adjustments: result.adjustments, relativeWeightError: result.relativeError)
+            builder: builder, ranks: result.ranks, adjustments: result.adjustments, relativeWeightError: result.relativeError,
+            matrixFactors: result.shapes.map { MatrixFactorShapes(output: $0.output, input: $0.input) })
     }
 }
 

@@ -81,13 +81,6 @@ private func factorizeTensorizedMatrix(
             balancedFactorization(rows, parts: options.matrixOrder),
             balancedFactorization(columns, parts: options.matrixOrder)
         )
-    guard shapes.output.count == shapes.input.count, shapes.output.reduce(1, *) == rows, shapes.input.reduce(1, *) == columns
-    else {
-        throw FactorizationError.decompositionFailed(
-            node: layer,
-            reason: "matrix shapes output \(shapes.output) and input \(shapes.input) must have equal length and "
-                + "multiply to the layer's \(rows) outputs and \(columns) inputs")
-    }
     let d = shapes.output.count
     let bondCount = ring ? d : d - 1
     let merged = zip(shapes.output, shapes.input).map { $0 * $1 }

@@ -29,3 +29,33 @@ private func report(macsBefore: Int, macsAfter: Int) throws -> CompressionReport
     #expect(text.contains("MACs 15470264320 → 7000000000"))
     #expect(!text.contains("warning"))
 }
+
+private func reportWithLayer(parametersBefore: Int, parametersAfter: Int, macsBefore: Int, macsAfter: Int) throws
+    -> CompressionReport
+{
+    let json = """
+        {"method": "tr", "rankPolicy": "ratio 0.5", "skipped": [],
+         "layers": [{"layer": "conv", "kind": "convolution", "weightShape": [8, 8, 3, 3], "ranks": [4, 4, 8, 8],
+                     "notes": [], "parametersBefore": \(parametersBefore), "parametersAfter": \(parametersAfter),
+                     "macsBefore": \(macsBefore), "macsAfter": \(macsAfter), "relativeWeightError": 0.5,
+                     "factorized": true}],
+         "parametersBefore": 1000, "parametersAfter": 900, "macsBefore": 10000, "macsAfter": 9000}
+        """
+    return try JSONDecoder().decode(CompressionReport.self, from: Data(json.utf8))
+}
+
+@Test func tableWarnsWhenLayersKeepMoreThanTheRatioAsks() throws {
+    let report = try reportWithLayer(parametersBefore: 1000, parametersAfter: 730, macsBefore: 100, macsAfter: 50)
+    let text = CompressionTable(report: report, targetRatio: 0.5).render()
+    #expect(text.contains("warning: the factorized layers keep 73 % of their parameters, more than --ratio 0.5 asks"))
+}
+
+@Test func tableDoesNotWarnWhenTheRatioIsMet() throws {
+    let report = try reportWithLayer(parametersBefore: 1000, parametersAfter: 510, macsBefore: 100, macsAfter: 50)
+    #expect(!CompressionTable(report: report, targetRatio: 0.5).render().contains("warning"))
+}
+
+@Test func tableNotesALayerWhoseMACsGrow() throws {
+    let report = try reportWithLayer(parametersBefore: 1000, parametersAfter: 400, macsBefore: 100, macsAfter: 250)
+    #expect(CompressionTable(report: report).render().contains("note: conv: needs 2.5× the MACs of the original layer"))
+}

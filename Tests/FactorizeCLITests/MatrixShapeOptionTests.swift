@@ -6,12 +6,14 @@ import Testing
 
 /// Runs `compress --method tt` on the tiny classifier's 10 × 8 fully connected layer and
 /// returns the exit status, the ranks reported for it, and stderr.
-private func compressClassifier(_ extra: [String]) throws -> (status: Int32, ranks: [Int]?, err: String) {
+private func compressClassifier(
+    _ extra: [String], method: String = "tt", selection: [String] = ["--layers", "fc", "--include-classifier"]
+) throws -> (status: Int32, ranks: [Int]?, err: String) {
     let model = try savedModel(tinyClassifier())
     let output = model.deletingLastPathComponent().appendingPathComponent("tiny.tt.onnx")
     let (status, out, err) = runCapturing(
-        ["compress", model.path, "--method", "tt", "--rank", "100", "--layers", "fc", "--include-classifier",
-         "-o", output.path, "--json", "--threads", "1"] + extra)
+        ["compress", model.path, "--method", method, "--rank", "100", "-o", output.path, "--json", "--threads", "1"]
+            + selection + extra)
     guard status == 0 else { return (status, nil, err) }
     let layers = try jsonObject(out)["layers"] as? [[String: Any]]
     return (status, layers?.first?["ranks"] as? [Int], err)
@@ -63,6 +65,66 @@ private func compressClassifier(_ extra: [String]) throws -> (status: Int32, ran
     let result = try compressClassifier(["--matrix-order", "1"])
     #expect(result.status == 64)
     #expect(result.err.contains("--matrix-order"))
+}
+
+@Test func compressRejectsMatrixShapesWithOneFactor() throws {
+    let file = try writeShapesFile(#"{"fc": {"output": [10], "input": [8]}}"#)
+    let result = try compressClassifier(["--matrix-shapes", file.path])
+    #expect(result.status == 1)
+    #expect(result.err.contains("1 factor per dimension; give 2 to 8"))
+}
+
+@Test func compressRejectsMatrixShapesForALayerThatIsNotSelected() throws {
+    let file = try writeShapesFile(#"{"fc": {"output": [5, 2], "input": [4, 2]}}"#)
+    let result = try compressClassifier(["--matrix-shapes", file.path], selection: [])
+    #expect(result.status == 1)
+    #expect(result.err.contains("needs --include-classifier"))
+}
+
+@Test func compressRejectsMatrixOptionsForMethodsWithoutMatrixChains() throws {
+    let file = try writeShapesFile(#"{"fc": {"output": [5, 2], "input": [4, 2]}}"#)
+    let result = try compressClassifier(["--matrix-shapes", file.path], method: "tucker2")
+    #expect(result.status == 64)
+    #expect(result.err.contains("use it with --method tt or tr"))
+}
+
+@Test func compressRejectsAMatrixOrderAboveEight() throws {
+    let result = try compressClassifier(["--matrix-order", "9"])
+    #expect(result.status == 64)
+    #expect(result.err.contains("expected 2 to 8"))
+}
+
+@Test func compressReportsTheMatrixFactorsItChose() throws {
+    let model = try savedModel(tinyClassifier())
+    let output = model.deletingLastPathComponent().appendingPathComponent("tiny.tt.onnx")
+    let (status, out, err) = runCapturing([
+        "compress", model.path, "--method", "tt", "--rank", "2", "--layers", "fc", "--include-classifier",
+        "--matrix-order", "2", "-o", output.path, "--threads", "1",
+    ])
+    #expect(status == 0, "\(err)")
+    #expect(out.contains("note: fc: matrix factors: output 5·2, input 4·2"))
+}
+
+@Test func compressStopsBeforeDecomposingWhenTheOutputFolderIsMissing() throws {
+    let model = try savedModel(tinyClassifier())
+    let output = model.deletingLastPathComponent().appendingPathComponent("missing/tiny.onnx")
+    let (status, _, err) = runCapturing(["compress", model.path, "--method", "cp", "-o", output.path, "--threads", "1"])
+    #expect(status == 1)
+    #expect(err.contains("output folder (create it first) not found"))
+    #expect(!err.contains("compress: cp"))
+}
+
+@Test func compressRejectsAnInvalidLayerPatternAsUsage() throws {
+    let result = try compressClassifier([], selection: ["--layers", "("])
+    #expect(result.status == 64)
+    #expect(result.err.contains("invalid regular expression '(' for --layers"))
+}
+
+@Test func compressSaysWhenAShapesPathIsAFolder() throws {
+    let folder = try TestEnvironment.makeTemporaryDirectory("factorize-shapes-folder")
+    let result = try compressClassifier(["--matrix-shapes", folder.path])
+    #expect(result.status == 1)
+    #expect(result.err.contains("is a folder, not a matrix shapes file"))
 }
 
 /// Writes `text` into a fresh temporary folder.

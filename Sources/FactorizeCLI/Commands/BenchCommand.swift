@@ -76,7 +76,7 @@ enum BenchCommand: Command {
             model: modelURL, inputShapes: shapes, warmupIterations: warmup, iterations: iterations,
             minimumDuration: duration)
 
-        console.log("bench: \(runtime)\(optimize ? "" : " (no optimization)"), batch \(batch), \(threads) threads")
+        console.log("bench: \(runtime)\(optimize ? "" : " (no optimization)"), batch \(batch), \(threads) thread\(threads == 1 ? "" : "s")")
         var result: BenchmarkResult
         let precision = TensorRTPrecision(rawValue: precisionName)!
         switch runtime {

@@ -11,11 +11,16 @@ enum CompressCommand: Command {
             BatchNorm is folded into convolutions first. By default every eligible layer except the
             first convolution and the classifier is factorized; grouped and depthwise convolutions stay
             unchanged unless --per-group, which factorizes each group of a grouped convolution on its
-            own and keeps the groups in every factor convolution (depthwise ones always stay). A rank above what a layer allows is clamped to the layer's full rank and
-            reported, so a very large --rank gives an exact rewrite for tucker2, tt, tr and svd.
+            own and keeps the groups in every factor convolution (depthwise ones always stay).
+            A rank above what a layer allows is clamped to the layer's full rank and reported,
+            so a very large --rank gives an exact rewrite for tucker2, tt, tr and svd.
             1×1 convolutions are matrices: every method factorizes them as a truncated SVD.
             Without a rank option, --ratio 0.5 applies. A layer whose --energy or --vbmf ranks
             would not reduce its parameters stays unchanged and is listed with the reason.
+            For tt and tr, a Gemm or MatMul layer becomes a TT- or TR-matrix: its output and input
+            sizes are each split into --matrix-order factors (default 3; 1s pad sizes with fewer
+            prime factors), or as a --matrix-shapes file gives them per layer, keyed by the layer
+            names compress prints: {"/fc/Gemm": {"output": [10, 10, 10], "input": [16, 16, 2]}}.
             """,
         positionals: [PositionalSpec("MODEL", "ONNX model to compress.")],
         options: [
@@ -27,9 +32,7 @@ enum CompressCommand: Command {
             .flag("vbmf", "Choose Tucker-2 ranks by EVBMF (Nakajima et al. 2013; Kim et al. 2015)."),
             .value("ranks", "FILE.json", "Ranks per layer: {\"layer name\": [ranks]}; other layers use the rank policy."),
             .value("matrix-order", "D", "Factors per dimension of tt and tr matrix layers (default 3)."),
-            .value(
-                "matrix-shapes", "FILE.json",
-                "Factorisations per matrix layer: {\"layer\": {\"output\": [16, 16, 16], \"input\": [32, 28, 28]}}."),
+            .value("matrix-shapes", "FILE.json", "Factors of named tt and tr matrix layers (format below)."),
             .value("rank-multiple", "K", "Round every rank up to a multiple of K (for example 8)."),
             .value("layers", "REGEX", "Factorize only layers whose name matches."),
             .value("skip", "REGEX", "Leave layers whose name matches unchanged."),
@@ -50,6 +53,7 @@ enum CompressCommand: Command {
         let outputURL = URL(fileURLWithPath: try arguments.requiredString("output"))
         let options = try compressionOptions(arguments)
         let threads = try threadCount(arguments, command: spec.name)
+        try FileChecks.requireOutputFolder(outputURL)
 
         let model = try preparedForCompression(Model.load(from: inputURL))
         let measurement = MeasurementOptions(
@@ -73,7 +77,9 @@ enum CompressCommand: Command {
         if arguments.flag("json") {
             console.print(try jsonString(report))
         } else {
-            console.print(CompressionTable(report: report).render())
+            var targetRatio: Double?
+            if case .ratio(let ratio) = options.rankPolicy { targetRatio = ratio }
+            console.print(CompressionTable(report: report, targetRatio: targetRatio).render())
         }
         console.log("wrote \(outputURL.path)")
     }
@@ -112,18 +118,41 @@ enum CompressCommand: Command {
         let seed = try arguments.int("seed") ?? 0
         guard seed >= 0 else { throw UsageError("invalid value '\(seed)' for --seed: expected 0 or more", command: spec.name) }
 
+        for option in ["layers", "skip"] {
+            guard let pattern = arguments.string(option) else { continue }
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                throw UsageError("invalid regular expression '\(pattern)' for --\(option): \(error)", command: spec.name)
+            }
+        }
         let selection = LayerSelection(
             includePattern: arguments.string("layers"), skipPattern: arguments.string("skip"),
             minimumParameters: minimumParameters, includeFirstConvolution: arguments.flag("include-first"),
             includeClassifier: arguments.flag("include-classifier"), perGroup: arguments.flag("per-group"))
-        let matrixOrder = try arguments.int("matrix-order") ?? 3
-        guard matrixOrder >= 2 else {
-            throw UsageError("invalid value '\(matrixOrder)' for --matrix-order: expected 2 or more", command: spec.name)
-        }
-        let matrixShapes = try arguments.string("matrix-shapes").map(readMatrixShapesFile) ?? [:]
+        let (matrixOrder, matrixShapes) = try matrixOptions(arguments, method: method)
         return CompressionOptions(
             method: method, rankPolicy: policy, selection: selection, rankMultiple: rankMultiple,
             cpMaxIterations: maxIterations, seed: UInt64(seed), matrixShapes: matrixShapes, matrixOrder: matrixOrder)
+    }
+
+    /// Returns --matrix-order (default 3) and the --matrix-shapes file's factorisations.
+    static func matrixOptions(_ arguments: ParsedArguments, method: FactorizationMethod) throws
+        -> (order: Int, shapes: [String: (output: [Int], input: [Int])])
+    {
+        let matrixOptionsGiven = ["matrix-order", "matrix-shapes"].filter { arguments.string($0) != nil }
+        if let option = matrixOptionsGiven.first, method != .tt, method != .tr {
+            throw UsageError(
+                "--\(option) sets the factors of TT- and TR-matrices; use it with --method tt or tr", command: spec.name)
+        }
+        let order = try arguments.int("matrix-order") ?? 3
+        let orders = 2...CompressionOptions.maximumMatrixOrder
+        guard orders.contains(order) else {
+            throw UsageError(
+                "invalid value '\(order)' for --matrix-order: expected \(orders.lowerBound) to \(orders.upperBound)",
+                command: spec.name)
+        }
+        return (order, try arguments.string("matrix-shapes").map(readMatrixShapesFile) ?? [:])
     }
 
     /// Returns the one rank policy given by --rank, --ratio, --energy or --vbmf (default ratio 0.5).
@@ -155,9 +184,7 @@ enum CompressCommand: Command {
 
     /// Reads `{"layer": [ranks], ...}`.
     static func readRanksFile(_ path: String) throws -> [String: [Int]] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError.fileNotFound(path: path, what: "ranks file")
-        }
+        let data = try FileChecks.contents(of: path, what: "ranks file")
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw FactorizationError.invalidRanksFile(path: path, reason: "expected a JSON object of layer names to rank lists")
         }
@@ -176,25 +203,30 @@ enum CompressCommand: Command {
     }
 }
 
-/// Reads `{"layer": {"output": [m₀, …], "input": [n₀, …]}, ...}`; both lists have the same length and
-/// multiply to the layer's output and input sizes (checked when the layer is factorized).
+/// Reads `{"layer": {"output": [m₀, …], "input": [n₀, …]}, ...}`. The compressor checks the
+/// factors against the layers (count, sign and products) before it decomposes anything.
 func readMatrixShapesFile(_ path: String) throws -> [String: (output: [Int], input: [Int])] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CLIError.fileNotFound(path: path, what: "matrix shapes file")
+    let data = try FileChecks.contents(of: path, what: "matrix shapes file")
+    let object: Any
+    do {
+        object = try JSONSerialization.jsonObject(with: data)
+    } catch {
+        throw CLIError.invalidFile(path: path, reason: "not valid JSON (\(error.localizedDescription))")
     }
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        throw CLIError.invalidFile(
-            path: path, reason: "expected a JSON object of layer names to {\"output\": [...], \"input\": [...]}")
+    guard let layers = object as? [String: Any] else {
+        throw CLIError.invalidFile(path: path, reason: "expected a JSON object of layer names to {\"output\": [...], \"input\": [...]}")
     }
     var shapes: [String: (output: [Int], input: [Int])] = [:]
-    for (layer, value) in object {
-        guard let entry = value as? [String: Any], let output = entry["output"] as? [Int], let input = entry["input"] as? [Int],
-            !output.isEmpty, output.count == input.count, (output + input).allSatisfy({ $0 >= 1 })
-        else {
-            throw CLIError.invalidFile(
-                path: path,
-                reason: "the value of '\(layer)' must be {\"output\": [...], \"input\": [...]} with two lists of "
-                    + "positive integers of equal length")
+    for (layer, value) in layers {
+        func fail(_ reason: String) -> CLIError { .invalidFile(path: path, reason: "the value of '\(layer)' \(reason)") }
+        guard let entry = value as? [String: Any] else {
+            throw fail("must be an object {\"output\": [...], \"input\": [...]}")
+        }
+        if let unknown = entry.keys.sorted().first(where: { $0 != "output" && $0 != "input" }) {
+            throw fail("has the unknown key '\(unknown)'; the keys are \"output\" and \"input\"")
+        }
+        guard let output = entry["output"] as? [Int], let input = entry["input"] as? [Int] else {
+            throw fail("needs \"output\" and \"input\", each a list of integers")
         }
         shapes[layer] = (output, input)
     }

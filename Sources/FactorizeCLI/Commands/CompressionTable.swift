@@ -4,6 +4,8 @@ import Foundation
 /// The text report of `compress`: one row per factorized layer, then totals and skipped layers.
 struct CompressionTable {
     let report: CompressionReport
+    /// The `--ratio` the ranks were chosen for, or nil for other rank policies.
+    var targetRatio: Double? = nil
 
     func render() -> String {
         var rows = [["layer", "weight", "ranks", "params before", "params after", "MACs before", "MACs after", "weight err", "output err"]]
@@ -20,10 +22,21 @@ struct CompressionTable {
         }
         var lines = formatTable(rows)
         lines.append("")
-        lines.append(
+        lines += totals()
+        for layer in report.layers { lines += layerNotes(layer) }
+        for skipped in report.skipped {
+            lines.append("skipped: \(skipped.layer): \(skipped.reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func totals() -> [String] {
+        var lines = [
             String(
                 format: "parameters %ld → %ld (compression ratio %.2f×)", report.parametersBefore, report.parametersAfter,
-                report.compressionRatio))
+                report.compressionRatio)
+        ]
+        if let warning = ratioWarning() { lines.append(warning) }
         if let before = report.macsBefore, let after = report.macsAfter, let reduction = report.macReduction {
             lines.append(String(format: "MACs %ld → %ld (reduction %.2f×)", before, after, reduction))
             if after > before {
@@ -34,13 +47,37 @@ struct CompressionTable {
                         + "lower the ranks (--rank, --ratio) or use cp, tucker2 or svd")
             }
         }
-        for layer in report.layers {
-            for note in layer.notes { lines.append("note: \(layer.layer): \(note)") }
+        return lines
+    }
+
+    /// Says when the factorized layers keep clearly more of their parameters than `--ratio` asked,
+    /// which rank clamps cause (tensor rings most often).
+    private func ratioWarning() -> String? {
+        let factorized = report.layers.filter(\.factorized)
+        let before = factorized.reduce(0) { $0 + $1.parametersBefore }
+        let after = factorized.reduce(0) { $0 + $1.parametersAfter }
+        guard let ratio = targetRatio, before > 0 else { return nil }
+        let keptFraction = Double(after) / Double(before)
+        guard keptFraction > ratio + 0.05 else { return nil }
+        return String(
+            format: "warning: the factorized layers keep %.0f %% of their parameters, more than --ratio %g asks, "
+                + "because rank clamps (the notes below) raised ranks; give lower ranks with --rank or --ranks",
+            keptFraction * 100, ratio)
+    }
+
+    private func layerNotes(_ layer: LayerReport) -> [String] {
+        var lines: [String] = []
+        if let factors = layer.matrixFactors {
+            let output = factors.output.map(String.init).joined(separator: "·")
+            let input = factors.input.map(String.init).joined(separator: "·")
+            lines.append("note: \(layer.layer): matrix factors: output \(output), input \(input)")
         }
-        for skipped in report.skipped {
-            lines.append("skipped: \(skipped.layer): \(skipped.reason)")
+        if let before = layer.macsBefore, let after = layer.macsAfter, before > 0, after > before {
+            lines.append(
+                String(format: "note: %@: needs %.1f× the MACs of the original layer", layer.layer, Double(after) / Double(before)))
         }
-        return lines.joined(separator: "\n")
+        for note in layer.notes { lines.append("note: \(layer.layer): \(note)") }
+        return lines
     }
 }
 

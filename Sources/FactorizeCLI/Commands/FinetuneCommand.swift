@@ -46,6 +46,7 @@ enum FinetuneCommand: Command {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let modelURL = URL(fileURLWithPath: try arguments.requiredPositional("MODEL"))
         let outputURL = URL(fileURLWithPath: try arguments.requiredString("output"))
+        try FileChecks.requireOutputFolder(outputURL)
         let directory = try trainingDataDirectory(arguments)
         var options = try trainingOptions(arguments, defaultOptimizer: "adamw")
         let teacherURL = arguments.string("teacher").map { URL(fileURLWithPath: $0) }

@@ -50,6 +50,7 @@ enum TrainCommand: Command {
                 command: spec.name)
         }
         let outputURL = URL(fileURLWithPath: try arguments.requiredString("output"))
+        try FileChecks.requireOutputFolder(outputURL)
         let directory = try trainingDataDirectory(arguments)
         var options = try trainingOptions(arguments, defaultEpochs: 4, defaultRate: 0.05)
         options.warmupSteps = 200
