@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// The nine torchvision architectures. Compressing and checking all of them with every
-/// method takes over an hour on two cores, so by default the suite runs `quickCases` and
+/// method takes about 45 minutes on two cores, so by default the suite runs `quickCases` and
 /// FACTORIZE_FULL_TESTS=1 runs every pair.
 let architectures = ["resnet18", "resnet50", "densenet121", "vgg11_bn", "resnet152", "densenet169", "densenet201", "vgg16_bn", "vgg19_bn"]
 let quickCases: Set<String> = [
