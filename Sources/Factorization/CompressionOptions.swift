@@ -21,9 +21,9 @@ public struct CompressionOptions: Sendable {
     /// an input factor on its smaller side: 512 for VGG-16's 4096 × 25088 layer, against
     /// 7168 with four. Even ranks near full then stay cheap to compute.
     public var matrixOrder: Int
-    /// The largest `matrixOrder` accepted: more factors than a dimension has prime factors
-    /// only pad with 1s.
-    public static let maximumMatrixOrder = 8
+    /// The accepted values of `matrixOrder`. More factors than a dimension has prime
+    /// factors only pad it with 1s.
+    public static let matrixOrders = 2...8
 
     public init(
         method: FactorizationMethod, rankPolicy: RankPolicy, selection: LayerSelection = LayerSelection(),

@@ -26,7 +26,7 @@ public struct LayerReport: Codable, Sendable {
     public var matrixFactors: MatrixFactorShapes?
 }
 
-/// How a TT- or TR-matrix factors a layer's output and input sizes.
+/// The factors of a layer's output and input sizes in a TT- or TR-matrix.
 public struct MatrixFactorShapes: Codable, Sendable, Equatable {
     public var output: [Int]
     public var input: [Int]

@@ -2,11 +2,11 @@
 /// before any decomposition runs, so a mistake costs no time.
 ///
 /// - Throws: `FactorizationError.invalidMatrixShapes` naming the layer when it is not a
-///   selected Gemm or MatMul (the message lists those that are), when its lists differ in
-///   length or have fewer than 2 factors, or when the products differ from its outputs and
-///   inputs. `.invalidRankPolicy` for a matrix order outside `2...maximumMatrixOrder`.
+///   selected Gemm or MatMul, and the message then lists those that are. The same error when
+///   its lists differ in length, have fewer than 2 factors, or multiply to other sizes than
+///   the layer's. `.invalidRankPolicy` for a matrix order outside `matrixOrders`.
 func validateMatrixShapes(_ options: CompressionOptions, candidates: [LayerCandidate], selected: [LayerCandidate]) throws {
-    let orders = 2...CompressionOptions.maximumMatrixOrder
+    let orders = CompressionOptions.matrixOrders
     guard orders.contains(options.matrixOrder) else {
         throw FactorizationError.invalidRankPolicy(
             "invalid matrix order \(options.matrixOrder): expected \(orders.lowerBound) to \(orders.upperBound)")
@@ -28,11 +28,15 @@ private func checkFactors(_ shapes: (output: [Int], input: [Int]), of candidate:
     let (rows, columns) = candidate.matrixShape
     func fail(_ reason: String) -> FactorizationError { .invalidMatrixShapes(layer: candidate.name, reason: reason) }
     guard shapes.output.count == shapes.input.count else {
-        throw fail("output \(shapes.output) has \(shapes.output.count) factors and input \(shapes.input) has \(shapes.input.count); give both the same number")
+        throw fail(
+            "output \(shapes.output) has \(shapes.output.count) factors and input \(shapes.input) has "
+                + "\(shapes.input.count); give both the same number")
     }
-    guard (2...CompressionOptions.maximumMatrixOrder).contains(shapes.output.count) else {
+    let orders = CompressionOptions.matrixOrders
+    guard orders.contains(shapes.output.count) else {
         let count = shapes.output.count
-        throw fail("\(count) factor\(count == 1 ? "" : "s") per dimension; give 2 to \(CompressionOptions.maximumMatrixOrder)")
+        throw fail(
+            "\(count) factor\(count == 1 ? "" : "s") per dimension; give \(orders.lowerBound) to \(orders.upperBound)")
     }
     if let bad = (shapes.output + shapes.input).first(where: { $0 < 1 }) {
         throw fail("factor \(bad) is not a positive integer")

@@ -3,6 +3,7 @@ enum CLIError: Error, CustomStringConvertible {
     case fileNotFound(path: String, what: String)
     case invalidModel(path: String, reason: String)
     case invalidFile(path: String, reason: String)
+    case missingOutputFolder(path: String)
 
     var description: String {
         switch self {
@@ -12,6 +13,8 @@ enum CLIError: Error, CustomStringConvertible {
             return "invalid model \(path): \(reason)"
         case .invalidFile(let path, let reason):
             return "invalid file \(path): \(reason)"
+        case .missingOutputFolder(let path):
+            return "output folder not found: \(path); create it or choose another -o path"
         }
     }
 }

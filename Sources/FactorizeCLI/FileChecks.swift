@@ -7,7 +7,7 @@ enum FileChecks {
         let folder = output.deletingLastPathComponent()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw CLIError.fileNotFound(path: folder.path, what: "output folder (create it first)")
+            throw CLIError.missingOutputFolder(path: folder.path)
         }
     }
 

@@ -23,7 +23,7 @@ private func report(macsBefore: Int, macsAfter: Int) throws -> CompressionReport
     #expect(!text.contains("warning"))
 }
 
-@Test func tablePrintsMACCountsAboveInt32Range() throws {
+@Test func tablePrintsMACsAboveInt32() throws {
     // VGG-16 needs 15.5 G MACs; a 32-bit format would print a negative number.
     let text = CompressionTable(report: try report(macsBefore: 15_470_264_320, macsAfter: 7_000_000_000)).render()
     #expect(text.contains("MACs 15470264320 → 7000000000"))
@@ -44,18 +44,18 @@ private func reportWithLayer(parametersBefore: Int, parametersAfter: Int, macsBe
     return try JSONDecoder().decode(CompressionReport.self, from: Data(json.utf8))
 }
 
-@Test func tableWarnsWhenLayersKeepMoreThanTheRatioAsks() throws {
+@Test func tableWarnsAboveRequestedRatio() throws {
     let report = try reportWithLayer(parametersBefore: 1000, parametersAfter: 730, macsBefore: 100, macsAfter: 50)
     let text = CompressionTable(report: report, targetRatio: 0.5).render()
-    #expect(text.contains("warning: the factorized layers keep 73 % of their parameters, more than --ratio 0.5 asks"))
+    #expect(text.contains("warning: the factorized layers keep 73 % of their parameters, more than --ratio 0.5 requests"))
 }
 
-@Test func tableDoesNotWarnWhenTheRatioIsMet() throws {
+@Test func tableQuietWhenRatioMet() throws {
     let report = try reportWithLayer(parametersBefore: 1000, parametersAfter: 510, macsBefore: 100, macsAfter: 50)
     #expect(!CompressionTable(report: report, targetRatio: 0.5).render().contains("warning"))
 }
 
-@Test func tableNotesALayerWhoseMACsGrow() throws {
+@Test func tableNotesLayerMACGrowth() throws {
     let report = try reportWithLayer(parametersBefore: 1000, parametersAfter: 400, macsBefore: 100, macsAfter: 250)
     #expect(CompressionTable(report: report).render().contains("note: conv: needs 2.5× the MACs of the original layer"))
 }

@@ -19,19 +19,19 @@ private func compressClassifier(
     return (status, layers?.first?["ranks"] as? [Int], err)
 }
 
-@Test func compressFactorsMatrixDimensionsIntoThreeByDefault() throws {
+@Test func defaultMatrixOrderIsThree() throws {
     let result = try compressClassifier([])
     #expect(result.status == 0, "\(result.err)")
     #expect(result.ranks?.count == 2)
 }
 
-@Test func compressUsesTheGivenMatrixOrder() throws {
+@Test func matrixOrderOptionApplies() throws {
     let result = try compressClassifier(["--matrix-order", "2"])
     #expect(result.status == 0, "\(result.err)")
     #expect(result.ranks?.count == 1)
 }
 
-@Test func compressUsesMatrixShapesFromAFile() throws {
+@Test func shapesFileSetsFactors() throws {
     let file = try writeShapesFile(#"{"fc": {"output": [5, 2], "input": [4, 2]}}"#)
     let result = try compressClassifier(["--matrix-shapes", file.path])
     #expect(result.status == 0, "\(result.err)")
@@ -39,62 +39,62 @@ private func compressClassifier(
     #expect(result.ranks == [4])
 }
 
-@Test func compressRejectsMatrixShapesThatDoNotMultiplyToTheLayer() throws {
-    let file = try writeShapesFile(#"{"fc": {"output": [5, 3], "input": [4, 2]}}"#)
-    let result = try compressClassifier(["--matrix-shapes", file.path])
-    #expect(result.status == 1)
-    #expect(result.err.contains("layer 'fc'"))
-    #expect(result.err.contains("10 outputs and 8 inputs"))
+/// A --matrix-shapes file that compress rejects with status 1, and what its message contains.
+struct RejectedShapesFile: CustomStringConvertible, Sendable {
+    var description: String
+    var json: String
+    var messageParts: [String]
 }
 
-@Test func compressRejectsMatrixShapesForAnUnknownLayer() throws {
-    let file = try writeShapesFile(#"{"fc9": {"output": [5, 2], "input": [4, 2]}}"#)
+let rejectedShapesFiles = [
+    RejectedShapesFile(
+        description: "wrong products", json: #"{"fc": {"output": [5, 3], "input": [4, 2]}}"#,
+        messageParts: ["layer 'fc'", "10 outputs and 8 inputs"]),
+    RejectedShapesFile(
+        description: "unknown layer", json: #"{"fc9": {"output": [5, 2], "input": [4, 2]}}"#, messageParts: ["'fc9'"]),
+    RejectedShapesFile(description: "malformed entry", json: #"{"fc": [5, 2]}"#, messageParts: ["the value of 'fc'"]),
+    RejectedShapesFile(
+        description: "one factor", json: #"{"fc": {"output": [10], "input": [8]}}"#,
+        messageParts: ["1 factor per dimension; give 2 to 8"]),
+]
+
+@Test(arguments: rejectedShapesFiles)
+func invalidShapesFileRejected(_ rejected: RejectedShapesFile) throws {
+    let file = try writeShapesFile(rejected.json)
     let result = try compressClassifier(["--matrix-shapes", file.path])
     #expect(result.status == 1)
-    #expect(result.err.contains("'fc9'"))
+    for part in rejected.messageParts {
+        #expect(result.err.contains(part))
+    }
 }
 
-@Test func compressRejectsAMalformedMatrixShapesFile() throws {
-    let file = try writeShapesFile(#"{"fc": [5, 2]}"#)
-    let result = try compressClassifier(["--matrix-shapes", file.path])
-    #expect(result.status == 1)
-    #expect(result.err.contains("the value of 'fc'"))
-}
-
-@Test func compressRejectsAMatrixOrderBelowTwo() throws {
+@Test func matrixOrderBelowTwoRejected() throws {
     let result = try compressClassifier(["--matrix-order", "1"])
     #expect(result.status == 64)
     #expect(result.err.contains("--matrix-order"))
 }
 
-@Test func compressRejectsMatrixShapesWithOneFactor() throws {
-    let file = try writeShapesFile(#"{"fc": {"output": [10], "input": [8]}}"#)
-    let result = try compressClassifier(["--matrix-shapes", file.path])
-    #expect(result.status == 1)
-    #expect(result.err.contains("1 factor per dimension; give 2 to 8"))
-}
-
-@Test func compressRejectsMatrixShapesForALayerThatIsNotSelected() throws {
+@Test func shapesForUnselectedLayerRejected() throws {
     let file = try writeShapesFile(#"{"fc": {"output": [5, 2], "input": [4, 2]}}"#)
     let result = try compressClassifier(["--matrix-shapes", file.path], selection: [])
     #expect(result.status == 1)
     #expect(result.err.contains("needs --include-classifier"))
 }
 
-@Test func compressRejectsMatrixOptionsForMethodsWithoutMatrixChains() throws {
+@Test func matrixOptionsNeedTTOrTR() throws {
     let file = try writeShapesFile(#"{"fc": {"output": [5, 2], "input": [4, 2]}}"#)
     let result = try compressClassifier(["--matrix-shapes", file.path], method: "tucker2")
     #expect(result.status == 64)
     #expect(result.err.contains("use it with --method tt or tr"))
 }
 
-@Test func compressRejectsAMatrixOrderAboveEight() throws {
+@Test func matrixOrderAboveEightRejected() throws {
     let result = try compressClassifier(["--matrix-order", "9"])
     #expect(result.status == 64)
     #expect(result.err.contains("expected 2 to 8"))
 }
 
-@Test func compressReportsTheMatrixFactorsItChose() throws {
+@Test func tableShowsMatrixFactors() throws {
     let model = try savedModel(tinyClassifier())
     let output = model.deletingLastPathComponent().appendingPathComponent("tiny.tt.onnx")
     let (status, out, err) = runCapturing([
@@ -105,22 +105,23 @@ private func compressClassifier(
     #expect(out.contains("note: fc: matrix factors: output 5·2, input 4·2"))
 }
 
-@Test func compressStopsBeforeDecomposingWhenTheOutputFolderIsMissing() throws {
+@Test func missingOutputFolderFailsEarly() throws {
     let model = try savedModel(tinyClassifier())
     let output = model.deletingLastPathComponent().appendingPathComponent("missing/tiny.onnx")
     let (status, _, err) = runCapturing(["compress", model.path, "--method", "cp", "-o", output.path, "--threads", "1"])
     #expect(status == 1)
-    #expect(err.contains("output folder (create it first) not found"))
+    #expect(err.contains("output folder not found: "))
+    #expect(err.contains("create it or choose another -o path"))
     #expect(!err.contains("compress: cp"))
 }
 
-@Test func compressRejectsAnInvalidLayerPatternAsUsage() throws {
+@Test func invalidLayerPatternIsUsageError() throws {
     let result = try compressClassifier([], selection: ["--layers", "("])
     #expect(result.status == 64)
     #expect(result.err.contains("invalid regular expression '(' for --layers"))
 }
 
-@Test func compressSaysWhenAShapesPathIsAFolder() throws {
+@Test func folderAsShapesFileRejected() throws {
     let folder = try TestEnvironment.makeTemporaryDirectory("factorize-shapes-folder")
     let result = try compressClassifier(["--matrix-shapes", folder.path])
     #expect(result.status == 1)

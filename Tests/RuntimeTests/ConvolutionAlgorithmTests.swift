@@ -14,23 +14,23 @@ struct ConvolutionAlgorithmTests {
             strideHeight: stride, strideWidth: stride, padTop: pad, padLeft: pad, groups: groups)
     }
 
-    @Test func denseNetGrowthLayerRunsOneGEMMPerKernelOffset() {
+    @Test func denseNetLayerRunsShifted() {
         #expect(ConvolutionAlgorithm(Self.geometry(channels: 128, outputs: 32)) == .shifted)
     }
 
-    @Test func wideStrideOneLayerRunsWinograd() {
+    @Test func wideLayerRunsWinograd() {
         #expect(ConvolutionAlgorithm(Self.geometry(channels: 128, outputs: 128)) == .winograd)
     }
 
-    @Test func stridedLayerRunsIm2colAndGEMM() {
+    @Test func stridedLayerRunsGEMM() {
         #expect(ConvolutionAlgorithm(Self.geometry(channels: 64, outputs: 32, stride: 2)) == .gemm)
     }
 
-    @Test func layerOnFewInputChannelsRunsIm2colAndGEMM() {
+    @Test func fewInputChannelsRunGEMM() {
         #expect(ConvolutionAlgorithm(Self.geometry(channels: 3, outputs: 32, kernel: 7, pad: 3)) == .gemm)
     }
 
-    @Test func depthwiseLayerRunsTheDirectKernel() {
+    @Test func depthwiseLayerRunsDirect() {
         #expect(ConvolutionAlgorithm(Self.geometry(channels: 32, outputs: 32, groups: 32)) == .direct)
     }
 }

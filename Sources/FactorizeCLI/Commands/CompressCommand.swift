@@ -146,7 +146,7 @@ enum CompressCommand: Command {
                 "--\(option) sets the factors of TT- and TR-matrices; use it with --method tt or tr", command: spec.name)
         }
         let order = try arguments.int("matrix-order") ?? 3
-        let orders = 2...CompressionOptions.maximumMatrixOrder
+        let orders = CompressionOptions.matrixOrders
         guard orders.contains(order) else {
             throw UsageError(
                 "invalid value '\(order)' for --matrix-order: expected \(orders.lowerBound) to \(orders.upperBound)",

@@ -50,8 +50,8 @@ struct CompressionTable {
         return lines
     }
 
-    /// Says when the factorized layers keep clearly more of their parameters than `--ratio` asked,
-    /// which rank clamps cause (tensor rings most often).
+    /// Returns a warning when the factorized layers keep clearly more of their parameters than
+    /// `--ratio` requests, because rank clamps raised their ranks (tensor rings most often).
     private func ratioWarning() -> String? {
         let factorized = report.layers.filter(\.factorized)
         let before = factorized.reduce(0) { $0 + $1.parametersBefore }
@@ -60,7 +60,7 @@ struct CompressionTable {
         let keptFraction = Double(after) / Double(before)
         guard keptFraction > ratio + 0.05 else { return nil }
         return String(
-            format: "warning: the factorized layers keep %.0f %% of their parameters, more than --ratio %g asks, "
+            format: "warning: the factorized layers keep %.0f %% of their parameters, more than --ratio %g requests, "
                 + "because rank clamps (the notes below) raised ranks; give lower ranks with --rank or --ranks",
             keptFraction * 100, ratio)
     }

@@ -65,7 +65,7 @@ final class TrainingProgress {
 /// "1h02m", "4m05s" or "37s".
 func durationText(_ seconds: Double) -> String {
     let total = Int(seconds.rounded())
-    if total >= 3600 { return String(format: "%ldh%02dm", total / 3600, total % 3600 / 60) }
-    if total >= 60 { return String(format: "%ldm%02ds", total / 60, total % 60) }
+    if total >= 3600 { return String(format: "%ldh%02ldm", total / 3600, total % 3600 / 60) }
+    if total >= 60 { return String(format: "%ldm%02lds", total / 60, total % 60) }
     return "\(max(total, 0))s"
 }
