@@ -8,8 +8,9 @@ import Foundation
 /// `(2 · powerIterations + 2) · m · n · l` flops, instead of the `min² · max + min³` of the
 /// Gram path. That matters for the large unfoldings of tensor trains of fully connected
 /// layers: `compress --method tt --rank 64` on VGG-16's three fully connected layers went from
-/// 104 s to 16 s of CPU time. The kept subspace is close to the leading singular subspace when the spectrum decays;
-/// with a flat spectrum it is a near-optimal rank-`rank` subspace rather than the exact one.
+/// 104 s to 16 s of CPU time. When the spectrum decays, the subspace found is close to the
+/// leading singular subspace. With a flat spectrum it is a near-optimal rank-`rank` subspace
+/// but not the exact one.
 enum RandomizedSVD {
     static let oversampling = 10
     static let powerIterations = 2

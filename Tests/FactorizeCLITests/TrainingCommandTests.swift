@@ -106,7 +106,7 @@ func finetunedCompressedModelRunsOnTheEngine() throws {
 
 /// Fine-tunes a tucker2 copy (ratio 0.5) of the shipped baseline with the original as teacher on
 /// the first 4 000 training images. On the first 1 000 test images it must gain at least 25
-/// points and come within 6 points of the original; a full epoch brings it within 1 point.
+/// points and come within 6 points of the original. A full epoch brings it within 1 point.
 @Test(.enabled(if: canTrain, "needs examples/fashion-mnist-resnet18.onnx and the Fashion-MNIST IDX files"))
 func tucker2FineTuneApproachesOriginal() throws {
     let folder = try TestEnvironment.makeTemporaryDirectory("factorize-finetune-subset")

@@ -4,8 +4,8 @@ import TestSupport
 import Testing
 import Training
 
-/// A learning rate of 10⁹ on a linear classifier makes the loss infinite within a few steps;
-/// training must stop with `diverged` instead of writing NaN weights.
+/// A learning rate of 10⁹ on a linear classifier makes the loss infinite within a few steps,
+/// so training must stop with `diverged` instead of writing NaN weights.
 @Test func hugeLearningRateStopsWithDiverged() throws {
     var generator = SplitMix64(seed: 3)
     let pixels = (0..<(64 * 16)).map { _ in UInt8(generator.next() % 256) }

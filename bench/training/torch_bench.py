@@ -3,8 +3,8 @@
 Usage: torch_bench.py MODEL THREADS BATCH STEPS WARMUP
 Builds a torch module that computes the ONNX graph (Conv, Relu, Clip, Add, MaxPool,
 AveragePool, GlobalAveragePool, Flatten, Gemm, BatchNormalization) with every float
-initializer as a trainable parameter, trains it with Nesterov SGD (momentum 0.9, weight
-decay 5e-4) on seeded random images and labels, and prints one JSON line: median images per
+initializer as a trainable parameter. Trains it with Nesterov SGD (momentum 0.9, weight
+decay 5e-4) on seeded random images and labels. Prints one JSON line: median images per
 second over STEPS steps after WARMUP steps, and the peak resident set size (MiB).
 """
 import json

@@ -46,10 +46,10 @@ enum ConvolutionAlgorithm {
 /// GEMM, so the threads share nothing but the weights. Planes too small to give every thread
 /// two tiles (the 7×7 planes of deep layers) are unrolled whole, and each GEMM is split across
 /// the threads by output channels instead.
-// NOTE: the tile sizes come from timing OpenBLAS 0.3.21 on a 2-core AMD EPYC (Zen 4, 1 MiB L2
-// per core): tiles of 128 to 256 pixels ran up to 40 % faster than whole planes for a layer
-// with 32 output channels, and as fast for layers with 512. Cores
-// with a smaller L2, such as a Jetson's Cortex-A78AE, may prefer smaller tiles.
+// NOTE: the tile sizes come from timing OpenBLAS 0.3.21 on a 2-core AMD EPYC with 1 MiB of L2
+// per core. Tiles of 128 to 256 pixels ran up to 40 % faster than whole planes for a layer
+// with 32 output channels, and as fast for layers with 512. Cores with a smaller L2, such as
+// a Jetson's Cortex-A78AE, may prefer smaller tiles.
 struct ConvolutionTiling: Equatable {
     /// Floats of im2col columns per tile: 256 Ki floats, 1 MiB.
     static let tileBudget = 1 << 18

@@ -37,8 +37,9 @@ public struct ImageDataset: Sendable {
     /// `train-images-idx3-ubyte[.gz]` and `train-labels-idx1-ubyte[.gz]`, or the `t10k-` pair,
     /// through the Datasets module's IDX reader.
     ///
-    /// - Throws: `TrainingError.invalidDataset` when a file is missing (naming the Debian package)
-    ///   or images and labels disagree; `DatasetError` when a file is truncated or not IDX.
+    /// - Throws: `TrainingError.invalidDataset` when a file is missing (the message names the
+    ///   Debian package) or images and labels disagree. `DatasetError` when a file is truncated
+    ///   or not IDX.
     public static func fashionMNIST(directory: URL, split: Split) throws -> ImageDataset {
         let prefix = split == .train ? "train" : "t10k"
         let images = try IDXFile.read(locate(directory, "\(prefix)-images-idx3-ubyte"))
